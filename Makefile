@@ -1,0 +1,71 @@
+# ar_credit: accounts-receivable credit management inside PostgreSQL (PGXS build)
+
+EXTENSION    = ar_credit
+EXTVERSION   = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
+MODULE_big   = ar_credit
+PGFILEDESC   = "ar_credit - payment terms, aging, scores, late interest and dunning"
+
+# Every capability is a pair src/<area>.c (pure C, no PostgreSQL headers) and
+# src/<area>_sql.c (fmgr glue); all of them are linked into one module.
+SRCS         = $(sort $(wildcard src/*.c))
+OBJS         = $(SRCS:.c=.o)
+
+# The install script is assembled from one section per area (scripts/NN_area.sql),
+# in file-name order, so each area keeps its SQL next to nothing else's.
+SCRIPT_PARTS = $(sort $(wildcard scripts/[0-9][0-9]_*.sql))
+DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
+DATA         = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+DOCS         = README.md
+
+# pg_regress (sql/, expected/) and isolation specs (specs/, expected/)
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
+ISOLATION    = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --inputdir=.
+
+PG_CPPFLAGS  = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
+               -Wno-missing-field-initializers -Wno-sign-compare
+# Set SANITIZE=1 to build the module and the unit tests with ASan+UBSan.
+SANITIZER_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
+ifdef SANITIZE
+PG_CPPFLAGS += $(SANITIZER_FLAGS)
+SHLIB_LINK  += $(SANITIZER_FLAGS)
+UNIT_SAN     = $(SANITIZER_FLAGS)
+endif
+
+EXTRA_CLEAN  = $(DATA_built) test/unit/*.bin fuzz/*.bin tmp_install
+
+PG_CONFIG   ?= pg_config
+PGXS        := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(DATA_built): $(SCRIPT_PARTS) $(EXTENSION).control
+	@{ printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	   for f in $(SCRIPT_PARTS); do echo; echo "-- ===== $$f ====="; \
+	     grep -v '^\\echo Use "CREATE EXTENSION' $$f; done; } > $@
+
+# ---- pure-C unit tests and fuzzers (no server needed) ----------------------
+PURE_SRCS    = $(filter-out %_sql.c src/ar_credit.c,$(SRCS))
+UNIT_CFLAGS  = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc
+unit_tests   = $(patsubst test/unit/%.c,test/unit/%.bin,$(wildcard test/unit/test_*.c))
+
+test/unit/%.bin: test/unit/%.c test/unit/unit.h $(PURE_SRCS) $(wildcard src/*.h)
+	$(CC) $(UNIT_CFLAGS) $(UNIT_SAN) \
+	    -o $@ $< $(PURE_SRCS) -lm
+
+unittest: $(unit_tests)
+	@set -e; for t in $(unit_tests); do ./$$t; done
+
+# libFuzzer targets: make fuzz FUZZ_RUNS=1000000
+FUZZ_RUNS   ?= 100000
+fuzzers      = $(patsubst fuzz/%.c,fuzz/%.bin,$(wildcard fuzz/fuzz_*.c))
+fuzz/%.bin: fuzz/%.c $(PURE_SRCS) $(wildcard src/*.h)
+	clang -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o $@ $< $(PURE_SRCS)
+
+fuzz: $(fuzzers)
+	@set -e; for f in $(fuzzers); do n=$$(basename $$f .bin); n=$${n#fuzz_}; \
+	  mkdir -p fuzz/corpus/$$n; echo "== $$f ($(FUZZ_RUNS) runs)"; \
+	  ./$$f -runs=$(FUZZ_RUNS) -max_len=256 fuzz/corpus/$$n -print_final_stats=1 2>&1 | tail -12; done
+
+.PHONY: unittest fuzz

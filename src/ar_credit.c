@@ -1,0 +1,41 @@
+/*
+ * ar_credit.c
+ *		Module entry point and the helpers every glue file shares.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "ar_credit.h"
+#include "dates.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	/* areas that need GUCs or caches register them here */
+}
+
+void
+ar_check_finite_date(DateADT d, const char *argname)
+{
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be a finite date, not %s",
+						argname, DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity")));
+}
+
+DateADT
+ar_date_result(int64 d, const char *what)
+{
+	if (!ard_date_in_range(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range for type date", what)));
+	return (DateADT) d;
+}

@@ -1,0 +1,20 @@
+/*
+ * ar_credit.h
+ *		Module-wide declarations shared by the fmgr glue files.
+ */
+#ifndef AR_CREDIT_H
+#define AR_CREDIT_H
+
+#include "postgres.h"
+#include "utils/date.h"
+
+/*
+ * Reject a PostgreSQL date ar_credit cannot compute with (+-infinity), with
+ * SQLSTATE 22008; argname names the argument in the message.
+ */
+extern void ar_check_finite_date(DateADT d, const char *argname);
+
+/* raise 22008 for a computed date outside PostgreSQL's range */
+extern DateADT ar_date_result(int64 d, const char *what);
+
+#endif							/* AR_CREDIT_H */

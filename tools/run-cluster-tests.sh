@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs inside pg_virtualenv (tools/test.sh): pg_regress, isolation, pgTAP.
+# Prints one closing line "tests: N passed, M failed" and fails on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+unit_pass=${1:-0}
+log=$(mktemp)
+rc=0
+
+# pg_regress and the isolation tester (both driven by PGXS installcheck)
+make -s installcheck PGUSER="${PGUSER:-postgres}" 2>&1 | tee "$log" || rc=1
+if [ -f regression.diffs ] && [ -s regression.diffs ]; then head -200 regression.diffs; fi
+if [ -f output_iso/regression.diffs ] && [ -s output_iso/regression.diffs ]; then head -200 output_iso/regression.diffs; fi
+reg_pass=$(grep -cE '(\.\.\. ok|^ok [0-9]+)' "$log" || true)
+reg_fail=$(grep -cE '(\.\.\. FAILED|^not ok [0-9]+)' "$log" || true)
+
+# pgTAP
+tap_pass=0; tap_fail=0
+if ls test/*.sql >/dev/null 2>&1; then
+    psql -X -q -c 'CREATE EXTENSION IF NOT EXISTS pgtap' postgres >/dev/null
+    pg_prove -d postgres --timer test/*.sql 2>&1 | tee "$log" || rc=1
+    tap_total=$(sed -nE 's/^Files=[0-9]+, Tests=([0-9]+).*/\1/p' "$log")
+    tap_fail=$(sed -nE 's/^Failed ([0-9]+)\/([0-9]+) subtests.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    tap_pass=$(( ${tap_total:-0} - tap_fail ))
+    grep -q '^Result: PASS' "$log" || rc=1
+fi
+rm -f "$log"
+
+passed=$(( unit_pass + reg_pass + tap_pass ))
+failed=$(( reg_fail + tap_fail ))
+[ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed"
+echo "tests: $passed passed, $failed failed"
+exit $rc
