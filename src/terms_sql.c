@@ -1,0 +1,461 @@
+/*
+ * terms_sql.c
+ *		SQL interface of ar_credit.payment_terms (SPEC section 1).
+ *
+ * The type is a varlena holding the compact binary form of src/terms.c
+ * (terms_encode), so functions never re-parse text.  Functions called once
+ * per row with the same terms (a constant, or a column with few distinct
+ * values) keep the decoded form in fn_extra and only compare bytes.
+ */
+#include "postgres.h"
+
+#include "access/hash.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/numeric.h"
+
+#include "compat.h"
+#include "ar_credit.h"
+#include "dates.h"
+#include "terms.h"
+
+/* binary send/recv format: a version byte, then the canonical text */
+#define TERMS_WIRE_VERSION 1
+
+typedef struct PaymentTerms
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* terms_encode() output */
+} PaymentTerms;
+
+/* decoded terms remembered across calls of one function in one query */
+typedef struct TermsCache
+{
+	int			len;
+	uint8		bytes[TERMS_MAX_ENCODED];
+	Terms		terms;
+} TermsCache;
+
+static void
+decode_or_error(const uint8 *bytes, int len, Terms *out)
+{
+	if (!terms_decode(bytes, len, out))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted payment_terms value")));
+}
+
+/* terms argument argno, decoded, without caching */
+static void
+terms_arg(FunctionCallInfo fcinfo, int argno, Terms *out)
+{
+	struct varlena *v = PG_GETARG_VARLENA_PP(argno);
+
+	decode_or_error((const uint8 *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), out);
+}
+
+/*
+ * Terms argument argno through the fn_extra cache: a constant terms argument
+ * is decoded once per query, not once per row.  Not for set-returning
+ * functions, whose fn_extra belongs to the SRF machinery.
+ */
+static const Terms *
+terms_arg_cached(FunctionCallInfo fcinfo, int argno)
+{
+	struct varlena *v = PG_GETARG_VARLENA_PP(argno);
+	const uint8 *bytes = (const uint8 *) VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+	TermsCache *cache = (TermsCache *) fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(TermsCache));
+		cache->len = -1;
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->len != len || memcmp(cache->bytes, bytes, len) != 0)
+	{
+		cache->len = -1;
+		if (len > TERMS_MAX_ENCODED)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("corrupted payment_terms value")));
+		decode_or_error(bytes, len, &cache->terms);
+		memcpy(cache->bytes, bytes, len);
+		cache->len = len;
+	}
+	return &cache->terms;
+}
+
+static Datum
+terms_to_datum(const Terms *t)
+{
+	uint8		buf[TERMS_MAX_ENCODED];
+	int			len = terms_encode(t, buf, sizeof(buf));
+	PaymentTerms *result = (PaymentTerms *) palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(result->data, buf, len);
+	PG_RETURN_POINTER(result);
+}
+
+/* parse text, reporting errors softly where the caller allows (PG 16+) */
+static bool
+parse_terms_text(const char *str, Terms *t, Node *escontext)
+{
+	TermsError	err;
+
+	if (terms_parse(str, t, &err))
+		return true;
+	ereturn(escontext, false,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", "payment_terms", str),
+			 errdetail("%s", err.detail),
+			 err.kind == TERMS_ERR_SYNTAX ?
+			 errhint("Write terms as a formula such as \"30D\", \"45D+CM\" or \"30%% 15D, 70%% 45D\", "
+					 "or in words such as \"net 30\" or \"45 jours fin de mois\".") : 0));
+}
+
+static DateADT
+date_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	DateADT		d = PG_GETARG_DATEADT(argno);
+
+	ar_check_finite_date(d, name);
+	return d;
+}
+
+/* ---------------------------------------------------------------------
+ * I/O
+ * ---------------------------------------------------------------------
+ */
+PG_FUNCTION_INFO_V1(payment_terms_in);
+Datum
+payment_terms_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	Terms		t;
+
+	if (!parse_terms_text(str, &t, fcinfo->context))
+		PG_RETURN_NULL();
+	return terms_to_datum(&t);
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_out);
+Datum
+payment_terms_out(PG_FUNCTION_ARGS)
+{
+	Terms		t;
+	char		buf[TERMS_TEXT_BUFSIZE];
+
+	terms_arg(fcinfo, 0, &t);
+	terms_format(&t, buf, sizeof(buf));
+	PG_RETURN_CSTRING(pstrdup(buf));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_recv);
+Datum
+payment_terms_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(msg);
+	char	   *str;
+	int			nbytes;
+	Terms		t;
+
+	if (version != TERMS_WIRE_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported payment_terms binary format version %d", version),
+				 errhint("This server understands version %d.", TERMS_WIRE_VERSION)));
+	str = pq_getmsgtext(msg, msg->len - msg->cursor, &nbytes);
+	parse_terms_text(str, &t, NULL);
+	pfree(str);
+	return terms_to_datum(&t);
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_send);
+Datum
+payment_terms_send(PG_FUNCTION_ARGS)
+{
+	Terms		t;
+	char		buf[TERMS_TEXT_BUFSIZE];
+	int			len;
+	StringInfoData msg;
+
+	terms_arg(fcinfo, 0, &t);
+	len = terms_format(&t, buf, sizeof(buf));
+	pq_begintypsend(&msg);
+	pq_sendbyte(&msg, TERMS_WIRE_VERSION);
+	pq_sendtext(&msg, buf, len);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&msg));
+}
+
+/* ---------------------------------------------------------------------
+ * Comparison: by max_term_days, then canonical text
+ * ---------------------------------------------------------------------
+ */
+static int
+compare_args(FunctionCallInfo fcinfo)
+{
+	Terms		a,
+				b;
+
+	terms_arg(fcinfo, 0, &a);
+	terms_arg(fcinfo, 1, &b);
+	return terms_compare(&a, &b);
+}
+
+/* equal terms have equal binary forms, so equality never formats text */
+static bool
+equal_args(FunctionCallInfo fcinfo)
+{
+	struct varlena *a = PG_GETARG_VARLENA_PP(0);
+	struct varlena *b = PG_GETARG_VARLENA_PP(1);
+
+	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_eq);
+Datum
+payment_terms_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(equal_args(fcinfo));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_ne);
+Datum
+payment_terms_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!equal_args(fcinfo));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_lt);
+Datum
+payment_terms_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(compare_args(fcinfo) < 0);
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_le);
+Datum
+payment_terms_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(compare_args(fcinfo) <= 0);
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_gt);
+Datum
+payment_terms_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(compare_args(fcinfo) > 0);
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_ge);
+Datum
+payment_terms_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(compare_args(fcinfo) >= 0);
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_cmp);
+Datum
+payment_terms_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(compare_args(fcinfo));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_hash);
+Datum
+payment_terms_hash(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_GETARG_VARLENA_PP(0);
+
+	return hash_any((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_hash_extended);
+Datum
+payment_terms_hash_extended(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_GETARG_VARLENA_PP(0);
+
+	return hash_any_extended((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+							 PG_GETARG_INT64(1));
+}
+
+/* ---------------------------------------------------------------------
+ * Functions
+ * ---------------------------------------------------------------------
+ */
+PG_FUNCTION_INFO_V1(payment_terms_due_date);
+Datum
+payment_terms_due_date(PG_FUNCTION_ARGS)
+{
+	const Terms *t = terms_arg_cached(fcinfo, 0);
+	DateADT		d = date_arg(fcinfo, 1, "invoice_date");
+	int64_t		due;
+
+	if (!terms_due_date(t, d, &due))
+		ar_date_result(due, "due date");
+	PG_RETURN_DATEADT((DateADT) due);
+}
+
+/* the discount deadline, or false when the terms have no discount */
+static bool
+discount_deadline(const Terms *t, DateADT d, DateADT *out)
+{
+	int64_t		r;
+
+	if (!t->has_discount)
+		return false;
+	if (!terms_eval(&t->discount, d, &r))
+		ar_date_result(r, "discount date");
+	*out = (DateADT) r;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_discount_date);
+Datum
+payment_terms_discount_date(PG_FUNCTION_ARGS)
+{
+	const Terms *t = terms_arg_cached(fcinfo, 0);
+	DateADT		d = date_arg(fcinfo, 1, "invoice_date");
+	DateADT		r;
+
+	if (!discount_deadline(t, d, &r))
+		PG_RETURN_NULL();
+	PG_RETURN_DATEADT(r);
+}
+
+/* amount x (hundredths of a percent) / 10000, rounded half away from zero to cents */
+static Numeric
+share_of(Numeric amount, int32 hundredths_pct)
+{
+	char		rate[32];
+	Datum		r;
+
+	snprintf(rate, sizeof(rate), "%d.%04d", hundredths_pct / 10000, hundredths_pct % 10000);
+	r = DirectFunctionCall3(numeric_in, CStringGetDatum(rate),
+							ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	r = DirectFunctionCall2(numeric_mul, NumericGetDatum(amount), r);
+	return DatumGetNumeric(DirectFunctionCall2(numeric_round, r, Int32GetDatum(2)));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_discount_amount);
+Datum
+payment_terms_discount_amount(PG_FUNCTION_ARGS)
+{
+	const Terms *t = terms_arg_cached(fcinfo, 0);
+	Numeric		amount = PG_GETARG_NUMERIC(1);
+	DateADT		d = date_arg(fcinfo, 2, "invoice_date");
+	DateADT		paid = date_arg(fcinfo, 3, "paid_on");
+	DateADT		deadline;
+
+	if (!discount_deadline(t, d, &deadline) || paid > deadline)
+		PG_RETURN_NUMERIC(int64_to_numeric(0));
+	PG_RETURN_NUMERIC(share_of(amount, t->discount_rate));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_installments);
+Datum
+payment_terms_installments(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Terms		t;
+	DateADT		d;
+	Numeric		amount;
+	Datum		remainder;
+
+	terms_arg(fcinfo, 0, &t);
+	d = date_arg(fcinfo, 1, "invoice_date");
+	amount = PG_GETARG_NUMERIC(2);
+	remainder = NumericGetDatum(amount);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < t.nlines; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+		int64_t		due;
+
+		if (!terms_eval(&t.lines[i].due, d, &due))
+			ar_date_result(due, "instalment due date");
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = DateADTGetDatum((DateADT) due);
+		if (i == t.nlines - 1)
+			values[2] = remainder;	/* the last instalment takes the rounding */
+		else
+		{
+			values[2] = NumericGetDatum(share_of(amount, t.lines[i].share));
+			remainder = DirectFunctionCall2(numeric_sub, remainder, values[2]);
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_describe);
+Datum
+payment_terms_describe(PG_FUNCTION_ARGS)
+{
+	Terms		t;
+	char	   *lang = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char		buf[TERMS_TEXT_BUFSIZE];
+	TermsLang	l;
+
+	terms_arg(fcinfo, 0, &t);
+	/* "fr", "FR", "fr_FR", "fr-CA" ... */
+	if (pg_strncasecmp(lang, "en", 2) == 0 && (lang[2] == '\0' || lang[2] == '_' || lang[2] == '-'))
+		l = TERMS_LANG_EN;
+	else if (pg_strncasecmp(lang, "fr", 2) == 0 && (lang[2] == '\0' || lang[2] == '_' || lang[2] == '-'))
+		l = TERMS_LANG_FR;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unsupported language for payment terms: \"%s\"", lang),
+				 errhint("Use \"en\" or \"fr\".")));
+	terms_describe(&t, l, buf, sizeof(buf));
+	PG_RETURN_TEXT_P(cstring_to_text(buf));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_max_term_days);
+Datum
+payment_terms_max_term_days(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(terms_arg_cached(fcinfo, 0)->max_days);
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_violations);
+Datum
+payment_terms_violations(PG_FUNCTION_ARGS)
+{
+	Terms		t;
+	char	   *regime = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char		upper[64];
+	char		msgs[8][256];
+	Datum		elems[8];
+	int			n;
+
+	terms_arg(fcinfo, 0, &t);
+	strlcpy(upper, regime, sizeof(upper));
+	for (char *c = upper; *c; c++)
+		*c = pg_toupper((unsigned char) *c);
+	n = (strlen(regime) < sizeof(upper)) ? terms_violations(&t, upper, msgs, lengthof(msgs)) : -1;
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown payment terms regime: \"%s\"", regime),
+				 errhint("Known regimes: %s.", terms_known_regimes())));
+	for (int i = 0; i < n; i++)
+		elems[i] = PointerGetDatum(cstring_to_text(msgs[i]));
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
