@@ -402,7 +402,7 @@ static const UnitWord units[] = {
 
 /* words that carry no meaning inside a schedule ("paiement à 30 jours") */
 static const char *const noise_words[] = {
-	"net", "then", "puis", "and", "et", "payable", "payment", "paiement", "at", "a",
+	"net", "then", "puis", "and", "et", "payable", "payment", "paiement", "at", "a", "due",
 };
 
 /* ordinal suffixes after a day number: 10th, 1st, 1er */
@@ -1274,7 +1274,11 @@ terms_describe(const Terms *t, TermsLang lang, char *out, int outlen)
 			buf_add(&b, fr ? "paiement \xc3\xa0 r\xc3\xa9" "ception" : "due on receipt");
 		else
 		{
-			buf_add(&b, fr ? "paiement \xc3\xa0 " : "net ");
+			/* "net 30 days", but "due end of month + 45 days" */
+			if (f->steps[0].kind <= TS_ADD_YEARS)
+				buf_add(&b, fr ? "paiement \xc3\xa0 " : "net ");
+			else
+				buf_add(&b, fr ? "paiement " : "due ");
 			describe_formula(&b, f, lang);
 		}
 	}

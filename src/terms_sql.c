@@ -123,6 +123,20 @@ parse_terms_text(const char *str, Terms *t, Node *escontext)
 					 "or in words such as \"net 30\" or \"45 jours fin de mois\".") : 0));
 }
 
+/* 22008 for a computed date beyond PostgreSQL's range, naming terms and date */
+static void
+date_out_of_range(const Terms *t, DateADT invoice_date, const char *what)
+{
+	char		buf[TERMS_TEXT_BUFSIZE];
+
+	terms_format(t, buf, sizeof(buf));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("%s of payment terms \"%s\" for invoice date %s is out of range for type date",
+					what, buf,
+					DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(invoice_date))))));
+}
+
 static DateADT
 date_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 {
@@ -305,7 +319,7 @@ payment_terms_due_date(PG_FUNCTION_ARGS)
 	int64_t		due;
 
 	if (!terms_due_date(t, d, &due))
-		ar_date_result(due, "due date");
+		date_out_of_range(t, d, "due date");
 	PG_RETURN_DATEADT((DateADT) due);
 }
 
@@ -318,7 +332,7 @@ discount_deadline(const Terms *t, DateADT d, DateADT *out)
 	if (!t->has_discount)
 		return false;
 	if (!terms_eval(&t->discount, d, &r))
-		ar_date_result(r, "discount date");
+		date_out_of_range(t, d, "discount date");
 	*out = (DateADT) r;
 	return true;
 }
@@ -388,7 +402,7 @@ payment_terms_installments(PG_FUNCTION_ARGS)
 		int64_t		due;
 
 		if (!terms_eval(&t.lines[i].due, d, &due))
-			ar_date_result(due, "instalment due date");
+			date_out_of_range(&t, d, "instalment due date");
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = DateADTGetDatum((DateADT) due);
 		if (i == t.nlines - 1)
