@@ -65,7 +65,8 @@ fuzz/%.bin: fuzz/%.c $(PURE_SRCS) $(wildcard src/*.h)
 
 fuzz: $(fuzzers)
 	@set -e; for f in $(fuzzers); do n=$$(basename $$f .bin); n=$${n#fuzz_}; \
-	  mkdir -p fuzz/corpus/$$n; echo "== $$f ($(FUZZ_RUNS) runs)"; \
-	  ./$$f -runs=$(FUZZ_RUNS) -max_len=256 fuzz/corpus/$$n -print_final_stats=1 2>&1 | tail -12; done
+	  mkdir -p fuzz/corpus/$$n fuzz/work/$$n; echo "== $$f ($(FUZZ_RUNS) runs)"; \
+	  ./$$f -runs=$(FUZZ_RUNS) -max_len=256 -print_final_stats=1 \
+	      fuzz/work/$$n fuzz/corpus/$$n 2>&1 | grep -E '^(Done|stat::|==[0-9]+==|SUMMARY)'; done
 
 .PHONY: unittest fuzz

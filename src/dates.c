@@ -63,13 +63,40 @@ void
 ard_to_ymd(int64_t date, int64_t *year, int *month, int *day)
 {
 	int64_t		z = date + EPOCH_SHIFT + 719468;
-	int64_t		era = floor_div(z, 146097);
-	int64_t		doe = z - era * 146097;
-	int64_t		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t		mp = (5 * doy + 2) / 153;
-	int			m = (int) (mp < 10 ? mp + 3 : mp - 9);
+	int64_t		era,
+				doe,
+				yoe,
+				doy,
+				mp;
+	int			m;
 
+	/*
+	 * Fast path for 0000-03-01 .. about 11 million AD: the same algorithm
+	 * in unsigned 32-bit arithmetic, where every division by a constant
+	 * becomes a multiplication.  due_date() calls this once per row.
+	 */
+	if (z >= 0 && z < (int64_t) 4000000000U)
+	{
+		uint32_t	uz = (uint32_t) z;
+		uint32_t	uera = uz / 146097;
+		uint32_t	udoe = uz - uera * 146097;
+		uint32_t	uyoe = (udoe - udoe / 1460 + udoe / 36524 - udoe / 146096) / 365;
+		uint32_t	udoy = udoe - (365 * uyoe + uyoe / 4 - uyoe / 100);
+		uint32_t	ump = (5 * udoy + 2) / 153;
+
+		m = (int) (ump < 10 ? ump + 3 : ump - 9);
+		*day = (int) (udoy - (153 * ump + 2) / 5 + 1);
+		*month = m;
+		*year = (int64_t) uyoe + (int64_t) uera * 400 + (m <= 2);
+		return;
+	}
+
+	era = floor_div(z, 146097);
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	m = (int) (mp < 10 ? mp + 3 : mp - 9);
 	*day = (int) (doy - (153 * mp + 2) / 5 + 1);
 	*month = m;
 	*year = yoe + era * 400 + (m <= 2);

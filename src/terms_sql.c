@@ -35,13 +35,32 @@ typedef struct PaymentTerms
 	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* terms_encode() output */
 } PaymentTerms;
 
-/* decoded terms remembered across calls of one function in one query */
+/*
+ * Decoded terms remembered across calls of one function in one query, with
+ * a small memo of due dates: invoice dates repeat (a few thousand distinct
+ * days cover a decade), and the function is immutable, so a due date once
+ * computed for a date is reused.  Direct-mapped by the low bits of the date,
+ * so consecutive dates never collide within DUE_MEMO_SIZE days.
+ */
+#define DUE_MEMO_SIZE 4096
+
+typedef struct DueMemo
+{
+	int32		date[DUE_MEMO_SIZE];	/* DATEVAL_NOBEGIN = empty slot */
+	int32		due[DUE_MEMO_SIZE];
+} DueMemo;
+
 typedef struct TermsCache
 {
 	int			len;
 	uint8		bytes[TERMS_MAX_ENCODED];
 	Terms		terms;
+	bool		fixed_offset;	/* single line of day/week adders only */
+	int64		offset;
+	DueMemo    *memo;			/* allocated on first use */
 } TermsCache;
+
+static void date_out_of_range(const Terms *t, DateADT invoice_date, const char *what);
 
 static void
 decode_or_error(const uint8 *bytes, int len, Terms *out)
@@ -76,7 +95,7 @@ terms_arg_cached(FunctionCallInfo fcinfo, int argno)
 
 	if (cache == NULL)
 	{
-		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(TermsCache));
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TermsCache));
 		cache->len = -1;
 		fcinfo->flinfo->fn_extra = cache;
 	}
@@ -90,8 +109,59 @@ terms_arg_cached(FunctionCallInfo fcinfo, int argno)
 		decode_or_error(bytes, len, &cache->terms);
 		memcpy(cache->bytes, bytes, len);
 		cache->len = len;
+		cache->fixed_offset = (cache->terms.nlines == 1);
+		cache->offset = 0;
+		for (int i = 0; i < cache->terms.lines[0].due.nsteps; i++)
+		{
+			const TermsStep *st = &cache->terms.lines[0].due.steps[i];
+
+			if (st->kind == TS_ADD_DAYS)
+				cache->offset += st->n;
+			else if (st->kind == TS_ADD_WEEKS)
+				cache->offset += 7 * st->n;
+			else
+				cache->fixed_offset = false;
+		}
+		if (cache->memo)
+		{
+			for (int i = 0; i < DUE_MEMO_SIZE; i++)
+				cache->memo->date[i] = DATEVAL_NOBEGIN;
+		}
 	}
 	return &cache->terms;
+}
+
+/* due date through the fn_extra cache (see TermsCache) */
+static DateADT
+cached_due_date(FunctionCallInfo fcinfo, DateADT d)
+{
+	const Terms *t = terms_arg_cached(fcinfo, 0);
+	TermsCache *cache = (TermsCache *) fcinfo->flinfo->fn_extra;
+	DueMemo    *memo = cache->memo;
+	int			slot = d & (DUE_MEMO_SIZE - 1);
+	int64_t		due;
+
+	if (cache->fixed_offset)
+	{
+		due = (int64_t) d + cache->offset;
+		if (!ard_date_in_range(due))
+			date_out_of_range(t, d, "due date");
+		return (DateADT) due;
+	}
+	if (memo == NULL)
+	{
+		memo = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(DueMemo));
+		for (int i = 0; i < DUE_MEMO_SIZE; i++)
+			memo->date[i] = DATEVAL_NOBEGIN;
+		cache->memo = memo;
+	}
+	else if (memo->date[slot] == d)
+		return memo->due[slot];
+	if (!terms_due_date(t, d, &due))
+		date_out_of_range(t, d, "due date");
+	memo->date[slot] = d;
+	memo->due[slot] = (int32) due;
+	return (DateADT) due;
 }
 
 static Datum
@@ -314,13 +384,9 @@ PG_FUNCTION_INFO_V1(payment_terms_due_date);
 Datum
 payment_terms_due_date(PG_FUNCTION_ARGS)
 {
-	const Terms *t = terms_arg_cached(fcinfo, 0);
 	DateADT		d = date_arg(fcinfo, 1, "invoice_date");
-	int64_t		due;
 
-	if (!terms_due_date(t, d, &due))
-		date_out_of_range(t, d, "due date");
-	PG_RETURN_DATEADT((DateADT) due);
+	PG_RETURN_DATEADT(cached_due_date(fcinfo, d));
 }
 
 /* the discount deadline, or false when the terms have no discount */
