@@ -173,3 +173,29 @@ AS 'MODULE_PATHNAME', 'payment_terms_violations'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.terms_violations(ar_credit.payment_terms, pg_catalog.text) IS
     'legal limits the terms break under regime FR (L441-10 C. com.), FR_PERIODIC, EU_B2B, EU_PUBLIC or FR_PUBLIC; empty when compliant';
+
+-- min() and max() over terms (e.g. the longest terms granted to a customer)
+CREATE FUNCTION ar_credit.payment_terms_smaller(ar_credit.payment_terms, ar_credit.payment_terms)
+RETURNS ar_credit.payment_terms AS 'MODULE_PATHNAME', 'payment_terms_smaller'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ar_credit.payment_terms_larger(ar_credit.payment_terms, ar_credit.payment_terms)
+RETURNS ar_credit.payment_terms AS 'MODULE_PATHNAME', 'payment_terms_larger'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE ar_credit.min(ar_credit.payment_terms) (
+    SFUNC = ar_credit.payment_terms_smaller,
+    STYPE = ar_credit.payment_terms,
+    COMBINEFUNC = ar_credit.payment_terms_smaller,
+    SORTOP = OPERATOR(ar_credit.<),
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.min(ar_credit.payment_terms) IS 'shortest payment terms (by max_term_days, then canonical text)';
+
+CREATE AGGREGATE ar_credit.max(ar_credit.payment_terms) (
+    SFUNC = ar_credit.payment_terms_larger,
+    STYPE = ar_credit.payment_terms,
+    COMBINEFUNC = ar_credit.payment_terms_larger,
+    SORTOP = OPERATOR(ar_credit.>),
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.max(ar_credit.payment_terms) IS 'longest payment terms (by max_term_days, then canonical text)';

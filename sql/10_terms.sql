@@ -1,7 +1,9 @@
 --
 -- payment_terms: input forms, canonical output, functions (SPEC section 1)
 --
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS ar_credit;
+RESET client_min_messages;
 SET search_path = ar_credit, public;
 
 -- every input form and its canonical text
@@ -74,6 +76,8 @@ SELECT t, count(*) FROM (VALUES ('net 30'::payment_terms), ('30 jours'), ('30D')
 SELECT '30D'::payment_terms < '1M', '1M'::payment_terms >= '30D', 'net 30'::payment_terms <> '30D',
        payment_terms_cmp('CM+45D', '45D+CM');
 SELECT payment_terms_send('45D+CM');
+SELECT ar_credit.min(t), ar_credit.max(t)
+  FROM (VALUES ('1M'::payment_terms), ('30D'), ('45D+CM'), ('CM+45D'), ('2W')) v(t);
 
 -- bad input
 SELECT 'net thirty'::payment_terms;

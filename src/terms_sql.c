@@ -539,3 +539,18 @@ payment_terms_violations(PG_FUNCTION_ARGS)
 		elems[i] = PointerGetDatum(cstring_to_text(msgs[i]));
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
+
+/* min()/max() support: the smaller or larger of two terms */
+PG_FUNCTION_INFO_V1(payment_terms_smaller);
+Datum
+payment_terms_smaller(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(compare_args(fcinfo) <= 0 ? PG_GETARG_DATUM(0) : PG_GETARG_DATUM(1));
+}
+
+PG_FUNCTION_INFO_V1(payment_terms_larger);
+Datum
+payment_terms_larger(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(compare_args(fcinfo) >= 0 ? PG_GETARG_DATUM(0) : PG_GETARG_DATUM(1));
+}
