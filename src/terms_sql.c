@@ -15,6 +15,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -182,11 +183,22 @@ parse_terms_text(const char *str, Terms *t, Node *escontext)
 {
 	TermsError	err;
 
+	const char *shown = str;
+	int			len;
+
 	if (terms_parse(str, t, &err))
 		return true;
+	/* echo a very long input only in part */
+	len = strlen(str);
+	if (len > 120)
+	{
+		int			clip = pg_mbcliplen(str, len, 100);
+
+		shown = psprintf("%.*s...", clip, str);
+	}
 	ereturn(escontext, false,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "payment_terms", str),
+			 errmsg("invalid input syntax for type %s: \"%s\"", "payment_terms", shown),
 			 errdetail("%s", err.detail),
 			 err.kind == TERMS_ERR_SYNTAX ?
 			 errhint("Write terms as a formula such as \"30D\", \"45D+CM\" or \"30%% 15D, 70%% 45D\", "
