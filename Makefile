@@ -26,8 +26,10 @@ ifneq ($(shell test "$(PG_MAJOR)" -ge 16 2>/dev/null && echo yes),yes)
 REGRESS     := $(filter-out %_pg16,$(REGRESS))
 endif
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
+ifneq ($(wildcard specs/*.spec),)
 ISOLATION    = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --inputdir=.
+endif
 
 PG_CPPFLAGS  = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
                -Wno-missing-field-initializers -Wno-sign-compare
