@@ -863,6 +863,10 @@ parse_terms(Parser *p, Terms *t)
 			if (peek(p, 0)->type != TK_COMMA)
 				break;
 			p->pos++;
+			/* "30 jours net, escompte 2 % 10 jours" */
+			if (is_word(peek(p, 0), "discount") || is_word(peek(p, 0), "escompte") ||
+				is_word(peek(p, 0), "with") || is_word(peek(p, 0), "avec"))
+				break;
 		}
 	}
 

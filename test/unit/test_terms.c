@@ -147,6 +147,8 @@ main(void)
 	canon("30D+CM+5D", "30D+CM+5D");
 	canon("  net\t60  ", "60D");
 	canon("2,5% 10 net 30", "30D discount 2.5% 10D");
+	canon("30 jours net, escompte 2 % 10 jours", "30D discount 2% 10D");
+	canon("30D, discount 2% 10D", "30D discount 2% 10D");
 
 	/* due dates worked out by hand */
 	due("immediate", 2024, 3, 15, 2024, 3, 15);
