@@ -855,6 +855,10 @@ parse_terms(Parser *p, Terms *t)
 					return false;
 				break;
 			}
+			/* a trailing "net" ("30 jours net, escompte ...") */
+			if (is_word(peek(p, 0), "net") &&
+				(peek(p, 1)->type == TK_COMMA || peek(p, 1)->type == TK_END))
+				p->pos++;
 			if (t->nlines == 1)
 				first_has_share = has_share;
 			else if (!has_share || !first_has_share)
@@ -877,9 +881,6 @@ parse_terms(Parser *p, Terms *t)
 		if (!parse_discount(p, t))
 			return false;
 	}
-	/* a trailing "net" ("30 jours net") */
-	if (is_word(peek(p, 0), "net"))
-		p->pos++;
 	if (peek(p, 0)->type != TK_END)
 		return unexpected(p, peek(p, 0), "the end of the payment terms");
 

@@ -149,6 +149,7 @@ main(void)
 	canon("2,5% 10 net 30", "30D discount 2.5% 10D");
 	canon("30 jours net, escompte 2 % 10 jours", "30D discount 2% 10D");
 	canon("30D, discount 2% 10D", "30D discount 2% 10D");
+	canon("30 jours net", "30D");
 
 	/* due dates worked out by hand */
 	due("immediate", 2024, 3, 15, 2024, 3, 15);
