@@ -24,11 +24,18 @@ if ls test/*.sql >/dev/null 2>&1; then
     tap_pass=$(( ${tap_total:-0} - tap_fail ))
     grep -q '^Result: PASS' "$log" || rc=1
 fi
+# documentation examples (doc/*.md): each SQL block's output must match
+doc_pass=0; doc_fail=0
+if ls doc/*.md >/dev/null 2>&1; then
+    perl tools/doc-examples.pl doc/*.md 2>&1 | tee "$log" || rc=1
+    doc_pass=$(grep -c '^ok ' "$log" || true)
+    doc_fail=$(grep -c '^not ok ' "$log" || true)
+fi
 rm -f "$log"
 
-passed=$(( unit_pass + reg_pass + tap_pass ))
-failed=$(( reg_fail + tap_fail ))
+passed=$(( unit_pass + reg_pass + tap_pass + doc_pass ))
+failed=$(( reg_fail + tap_fail + doc_fail ))
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed"
+echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, doc examples: $doc_pass ok / $doc_fail failed"
 echo "tests: $passed passed, $failed failed"
 exit $rc
