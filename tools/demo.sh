@@ -20,4 +20,8 @@ else
     $SUDO make -s install >/dev/null
 fi
 
+# pg_virtualenv clusters run by root share a name and a socket directory:
+# one at a time on this machine
+exec 9>/tmp/ar_credit-pg_virtualenv.lock
+flock 9
 pg_virtualenv "${venv_opts[@]}" psql -X -q -v ON_ERROR_STOP=1 -P pager=off -f tools/demo.sql
