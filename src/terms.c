@@ -32,7 +32,7 @@ typedef enum TokType
 	TK_COMMA
 } TokType;
 
-#define MAX_TOKENS	256
+#define MAX_TOKENS	1024		/* the longest description has about 900 */
 #define MAX_WORD	24
 
 typedef struct Token
@@ -720,18 +720,23 @@ parse_schedule(Parser *p, TermsFormula *f, bool *saw_immediate)
 	return true;
 }
 
-/* "30%" -> 3000; false with an error unless 0 < pct <= max */
+/*
+ * "30%" -> 3000; false with an error unless 0 < pct <= 100 % (a share) or
+ * 0 < pct < 100 % (a discount).
+ */
 static bool
-parse_percent(Parser *p, int32_t *out, int64_t max)
+parse_percent(Parser *p, int32_t *out, bool discount)
 {
 	const Token *num = peek(p, 0);
 
 	if (num->type != TK_NUM || peek(p, 1)->type != TK_PCT)
 		return unexpected(p, num, "a percentage such as \"2%\"");
-	if (num->num <= 0 || num->num > max)
+	if (num->num <= 0 || num->num > TERMS_FULL_SHARE ||
+		(discount && num->num == TERMS_FULL_SHARE))
 		return set_error(p, TERMS_ERR_SYNTAX, num->start, peek(p, 1)->end,
-						 "The percentage must be greater than 0 and at most %lld%%.",
-						 (long long) (max / 100));
+						 discount ?
+						 "A discount must be greater than 0%% and below 100%%." :
+						 "An instalment share must be greater than 0%% and at most 100%%.");
 	*out = (int32_t) num->num;
 	p->pos += 2;
 	return true;
@@ -754,7 +759,7 @@ parse_discount(Parser *p, Terms *t)
 			break;
 		p->pos++;
 	}
-	if (!parse_percent(p, &t->discount_rate, TERMS_FULL_SHARE - 1))
+	if (!parse_percent(p, &t->discount_rate, true))
 		return false;
 	for (;;)
 	{
@@ -831,7 +836,7 @@ parse_terms(Parser *p, Terms *t)
 			line->share = TERMS_FULL_SHARE;
 			if (peek(p, 0)->type == TK_NUM && peek(p, 1)->type == TK_PCT)
 			{
-				if (!parse_percent(p, &line->share, TERMS_FULL_SHARE))
+				if (!parse_percent(p, &line->share, false))
 					return false;
 				has_share = true;
 			}
@@ -1091,13 +1096,19 @@ buf_add(Buf *b, const char *fmt,...)
 }
 
 static int
-format_share(int32_t v, char *buf, int len)
+format_share_sep(int32_t v, char sep, char *buf, int len)
 {
 	if (v % 100 == 0)
 		return snprintf(buf, len, "%d", v / 100);
 	if (v % 10 == 0)
-		return snprintf(buf, len, "%d.%d", v / 100, (v % 100) / 10);
-	return snprintf(buf, len, "%d.%02d", v / 100, v % 100);
+		return snprintf(buf, len, "%d%c%d", v / 100, sep, (v % 100) / 10);
+	return snprintf(buf, len, "%d%c%02d", v / 100, sep, v % 100);
+}
+
+static int
+format_share(int32_t v, char *buf, int len)
+{
+	return format_share_sep(v, '.', buf, len);
 }
 
 static void
@@ -1265,7 +1276,7 @@ terms_describe(const Terms *t, TermsLang lang, char *out, int outlen)
 			buf_add(&b, ", ");
 		if (t->nlines > 1)
 		{
-			format_share(t->lines[i].share, s, sizeof(s));
+			format_share_sep(t->lines[i].share, fr ? ',' : '.', s, sizeof(s));
 			if (f->nsteps == 0)
 				buf_add(&b, fr ? "%s %% \xc3\xa0 r\xc3\xa9" "ception" : "%s%% on receipt", s);
 			else
@@ -1292,8 +1303,10 @@ terms_describe(const Terms *t, TermsLang lang, char *out, int outlen)
 		bool		plain_days = (t->discount.nsteps == 1 &&
 								  t->discount.steps[0].kind == TS_ADD_DAYS &&
 								  t->discount.steps[0].n > 0);
+		bool		on_day = (t->discount.nsteps > 0 &&
+							  t->discount.steps[0].kind == TS_DAY_OF_MONTH);
 
-		format_share(t->discount_rate, s, sizeof(s));
+		format_share_sep(t->discount_rate, fr ? ',' : '.', s, sizeof(s));
 		if (fr)
 		{
 			buf_add(&b, " avec escompte de %s %% pour paiement ", s);
@@ -1301,7 +1314,7 @@ terms_describe(const Terms *t, TermsLang lang, char *out, int outlen)
 				buf_add(&b, "\xc3\xa0 r\xc3\xa9" "ception");
 			else
 			{
-				buf_add(&b, plain_days ? "sous " : "\xc3\xa0 ");
+				buf_add(&b, plain_days ? "sous " : on_day ? "" : "\xc3\xa0 ");
 				describe_formula(&b, &t->discount, lang);
 			}
 		}
@@ -1312,12 +1325,13 @@ terms_describe(const Terms *t, TermsLang lang, char *out, int outlen)
 				buf_add(&b, "on receipt");
 			else
 			{
-				buf_add(&b, plain_days ? "within " : "by ");
+				buf_add(&b, plain_days ? "within " : on_day ? "" : "by ");
 				describe_formula(&b, &t->discount, lang);
 			}
 		}
 	}
-	return b.len;
+	/* never hand out a description cut short */
+	return (b.len >= outlen - 1) ? -1 : b.len;
 }
 
 /* ---------------------------------------------------------------------

@@ -21,11 +21,17 @@
 #define TERMS_MAX_STEPS		16		/* steps in one formula */
 #define TERMS_MAX_LINES		12		/* instalment lines */
 #define TERMS_MAX_N			9999	/* |n| of an adding step */
-#define TERMS_MAX_INPUT		1024	/* bytes of text input */
+/*
+ * Limits are sized so that the canonical text and both descriptions of the
+ * largest value (12 lines of 16 steps and a discount) fit the buffer and are
+ * accepted back as input: every value the type holds can be dumped and
+ * restored.  test/unit/test_terms.c checks that worst case.
+ */
+#define TERMS_MAX_INPUT		8192	/* bytes of text input */
 #define TERMS_FULL_SHARE	10000	/* shares and rates are in 1/100 of a percent */
 #define TERMS_MAX_ENCODED	(7 + 4 + 1 + 3 * TERMS_MAX_STEPS + \
 							 TERMS_MAX_LINES * (4 + 1 + 3 * TERMS_MAX_STEPS))
-#define TERMS_TEXT_BUFSIZE	2048	/* enough for canonical text and descriptions */
+#define TERMS_TEXT_BUFSIZE	(TERMS_MAX_INPUT + 1)	/* canonical text and descriptions */
 
 typedef enum TermsStepKind
 {
@@ -96,7 +102,7 @@ extern bool terms_parse(const char *str, Terms *out, TermsError *err);
 /* canonical text ("45D+CM", "30D discount 2% 10D"); returns its length */
 extern int	terms_format(const Terms *t, char *buf, int buflen);
 
-/* words for invoices; they parse back to the same terms */
+/* words for invoices; they parse back to the same terms (-1 if they would not fit) */
 extern int	terms_describe(const Terms *t, TermsLang lang, char *buf, int buflen);
 
 /* apply a formula to a date; false when the result leaves the date range */

@@ -442,6 +442,28 @@ share_of(Numeric amount, int32 hundredths_pct)
 	return DatumGetNumeric(DirectFunctionCall2(numeric_round, r, Int32GetDatum(2)));
 }
 
+/* 22023 for NaN and +-Infinity: a money amount must be a finite number */
+static void
+check_finite_amount(Numeric amount, const char *argname)
+{
+	bool		bad = numeric_is_nan(amount);
+
+#if PG_VERSION_NUM >= 140000
+	bad = bad || numeric_is_inf(amount);
+#endif
+	if (bad)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number, not %s", argname,
+						DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(amount))))));
+}
+
+static Numeric
+round_cents(Numeric n)
+{
+	return DatumGetNumeric(DirectFunctionCall2(numeric_round, NumericGetDatum(n), Int32GetDatum(2)));
+}
+
 PG_FUNCTION_INFO_V1(payment_terms_discount_amount);
 Datum
 payment_terms_discount_amount(PG_FUNCTION_ARGS)
@@ -452,6 +474,7 @@ payment_terms_discount_amount(PG_FUNCTION_ARGS)
 	DateADT		paid = date_arg(fcinfo, 3, "paid_on");
 	DateADT		deadline;
 
+	check_finite_amount(amount, "amount");
 	if (!discount_deadline(t, d, &deadline) || paid > deadline)
 		PG_RETURN_NUMERIC(int64_to_numeric(0));
 	PG_RETURN_NUMERIC(share_of(amount, t->discount_rate));
@@ -470,6 +493,9 @@ payment_terms_installments(PG_FUNCTION_ARGS)
 	terms_arg(fcinfo, 0, &t);
 	d = date_arg(fcinfo, 1, "invoice_date");
 	amount = PG_GETARG_NUMERIC(2);
+	check_finite_amount(amount, "amount");
+	/* every instalment is in whole cents: split the amount rounded to cents */
+	amount = round_cents(amount);
 	remainder = NumericGetDatum(amount);
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -515,7 +541,8 @@ payment_terms_describe(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unsupported language for payment terms: \"%s\"", lang),
 				 errhint("Use \"en\" or \"fr\".")));
-	terms_describe(&t, l, buf, sizeof(buf));
+	if (terms_describe(&t, l, buf, sizeof(buf)) < 0)
+		elog(ERROR, "description of payment terms exceeds %d bytes", (int) sizeof(buf));
 	PG_RETURN_TEXT_P(cstring_to_text(buf));
 }
 

@@ -151,6 +151,33 @@ main(void)
 	canon("30D, discount 2% 10D", "30D discount 2% 10D");
 	canon("30 jours net", "30D");
 
+	/* the largest values: 12 lines of 16 long steps and a discount round-trip */
+	{
+		static const char *const steps[] = {"-9999Q", "CQ", "D31", "+9999Y"};
+
+		for (int k = 0; k < 4; k++)
+		{
+			char		in[TERMS_MAX_INPUT];
+			char		want[TERMS_MAX_INPUT];
+			int			n = 0;
+
+			for (int line = 0; line < TERMS_MAX_LINES; line++)
+			{
+				n += snprintf(in + n, sizeof(in) - n, "%s%s%% ", line ? ", " : "",
+							  line < TERMS_MAX_LINES - 1 ? "8.33" : "8.37");
+				for (int st = 0; st < TERMS_MAX_STEPS; st++)
+					n += snprintf(in + n, sizeof(in) - n, "%s%s", (st && steps[k][0] != '-') ? "+" : "",
+								  steps[k][0] == '+' ? steps[k] + 1 : steps[k]);
+			}
+			n += snprintf(in + n, sizeof(in) - n, " discount 99.99%% ");
+			for (int st = 0; st < TERMS_MAX_STEPS; st++)
+				n += snprintf(in + n, sizeof(in) - n, "%s%s", (st && steps[k][0] != '-') ? "+" : "",
+							  steps[k][0] == '+' ? steps[k] + 1 : steps[k]);
+			strcpy(want, in);
+			canon(in, want);
+		}
+	}
+
 	/* due dates worked out by hand */
 	due("immediate", 2024, 3, 15, 2024, 3, 15);
 	due("30D", 2024, 1, 31, 2024, 3, 1);
@@ -205,6 +232,9 @@ main(void)
 	parse_fails("30D discount 2%", TERMS_ERR_SYNTAX, NULL);
 	parse_fails("1D+1D+1D+1D+1D+1D+1D+1D+1D+1D+1D+1D+1D+1D+1D+1D+1D", TERMS_ERR_SYNTAX, NULL);
 	parse_fails("30 \xe2\x82\xac", TERMS_ERR_SYNTAX, "\xe2\x82\xac");
+	canon("30D discount 99.99% 10D", "30D discount 99.99% 10D");
+	canon("30D discount 2% D10", "30D discount 2% D10");
+	canon("12.5% 15D, 87.5% 45D", "12.5% 15D, 87.5% 45D");
 
 	/* violations */
 	{
