@@ -65,6 +65,7 @@ unittest: $(unit_tests)
 
 # libFuzzer targets: make fuzz FUZZ_RUNS=1000000
 FUZZ_RUNS   ?= 100000
+FUZZ_MAX_LEN ?= 1024
 fuzzers      = $(patsubst fuzz/%.c,fuzz/%.bin,$(wildcard fuzz/fuzz_*.c))
 fuzz/%.bin: fuzz/%.c $(PURE_SRCS) $(wildcard src/*.h)
 	clang -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -73,7 +74,7 @@ fuzz/%.bin: fuzz/%.c $(PURE_SRCS) $(wildcard src/*.h)
 fuzz: $(fuzzers)
 	@set -e; for f in $(fuzzers); do n=$$(basename $$f .bin); n=$${n#fuzz_}; \
 	  mkdir -p fuzz/corpus/$$n fuzz/work/$$n; echo "== $$f ($(FUZZ_RUNS) runs)"; \
-	  ./$$f -runs=$(FUZZ_RUNS) -max_len=256 -print_final_stats=1 \
+	  ./$$f -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
 	      fuzz/work/$$n fuzz/corpus/$$n 2>&1 | grep -E '^(Done|stat::|==[0-9]+==|SUMMARY)'; done
 
 .PHONY: unittest fuzz

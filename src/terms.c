@@ -742,6 +742,22 @@ parse_percent(Parser *p, int32_t *out, bool discount)
 	return true;
 }
 
+/* skip the words around a discount percentage, noting "discount" itself */
+static void
+skip_discount_words(Parser *p, bool *keyword)
+{
+	for (;;)
+	{
+		const Token *tk = peek(p, 0);
+
+		if (is_word(tk, "discount") || is_word(tk, "escompte"))
+			*keyword = true;
+		else if (!word_in(tk, discount_noise, lengthof(discount_noise)))
+			break;
+		p->pos++;
+	}
+}
+
 /* "discount 2% 10D", "with 2% discount if paid within 10 days", "avec escompte de 2 % sous 10 jours" */
 static bool
 parse_discount(Parser *p, Terms *t)
@@ -749,28 +765,10 @@ parse_discount(Parser *p, Terms *t)
 	bool		keyword = false;
 	bool		imm;
 
-	for (;;)
-	{
-		const Token *tk = peek(p, 0);
-
-		if (is_word(tk, "discount") || is_word(tk, "escompte"))
-			keyword = true;
-		else if (!word_in(tk, discount_noise, lengthof(discount_noise)))
-			break;
-		p->pos++;
-	}
+	skip_discount_words(p, &keyword);
 	if (!parse_percent(p, &t->discount_rate, true))
 		return false;
-	for (;;)
-	{
-		const Token *tk = peek(p, 0);
-
-		if (is_word(tk, "discount") || is_word(tk, "escompte"))
-			keyword = true;
-		else if (!word_in(tk, discount_noise, lengthof(discount_noise)))
-			break;
-		p->pos++;
-	}
+	skip_discount_words(p, &keyword);
 	if (!keyword)
 		return unexpected(p, peek(p, 0), "the word \"discount\"");
 	t->has_discount = true;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every ar_credit test in a throwaway cluster:
 #   C unit tests of the pure core, pg_regress (sql/ + expected/),
-#   isolation specs (specs/), and pgTAP (test/*.sql via pg_prove).
+#   isolation specs (specs/), pgTAP (test/*.sql via pg_prove) and the
+#   documentation examples (doc/*.md).
 #
 #   tools/test.sh              install into the system PostgreSQL (root or sudo)
 #   AR_CREDIT_STAGING=1 tools/test.sh
@@ -10,28 +11,15 @@
 #                              so several work trees can test side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/common.sh
 
 tools/setup-debian.sh
-export PG_CONFIG=${PG_CONFIG:-pg_config}
-PGV=$($PG_CONFIG --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+ar_build_install
 
-make -s all
-make -s unittest | tee /tmp/ar_credit-unit.$$ 
-unit_pass=$(grep -c '^ok ' /tmp/ar_credit-unit.$$ || true)
-rm -f /tmp/ar_credit-unit.$$
+unit_log=$(mktemp)
+make -s unittest | tee "$unit_log"
+unit_pass=$(grep -c '^ok ' "$unit_log" || true)
+rm -f "$unit_log"
 
-venv_opts=(-v "$PGV" -t)
-if [ -n "${AR_CREDIT_STAGING:-}" ]; then
-    rm -rf tmp_install
-    make -s install DESTDIR="$PWD/tmp_install" >/dev/null
-    venv_opts+=(-o "extension_destdir=$PWD/tmp_install")
-else
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO make -s install >/dev/null
-fi
-
-# pg_virtualenv clusters run by root share a name and a socket directory:
-# one at a time on this machine
-exec 9>/tmp/ar_credit-pg_virtualenv.lock
-flock 9
+ar_lock_clusters
 pg_virtualenv "${venv_opts[@]}" tools/run-cluster-tests.sh "$unit_pass"
