@@ -23,6 +23,6 @@ ar_build_install() {
 }
 
 ar_lock_clusters() {
-    exec 9>/tmp/ar_credit-pg_virtualenv.lock
+    exec 9>"/tmp/ar_credit-pg_virtualenv.$(id -u).lock"
     flock 9
 }
