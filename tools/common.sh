@@ -23,6 +23,8 @@ ar_build_install() {
 }
 
 ar_lock_clusters() {
-    exec 9>"/tmp/ar_credit-pg_virtualenv.$(id -u).lock"
+    local lock=/tmp/ar_credit-pg_virtualenv.lock
+    [ "$(id -u)" -eq 0 ] || lock=/tmp/ar_credit-pg_virtualenv.$(id -u).lock
+    exec 9>"$lock"
     flock 9
 }
