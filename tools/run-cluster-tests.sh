@@ -24,6 +24,12 @@ if ls test/*.sql >/dev/null 2>&1; then
     tap_pass=$(( ${tap_total:-0} - tap_fail ))
     grep -q '^Result: PASS' "$log" || rc=1
 fi
+# pg_dump / pg_restore round trip
+dump_pass=0; dump_fail=0
+bash test/dump_restore.sh 2>&1 | tee "$log" || rc=1
+dump_pass=$(grep -c '^ok ' "$log" || true)
+dump_fail=$(grep -c '^not ok ' "$log" || true)
+
 # documentation examples (doc/*.md): each SQL block's output must match
 doc_pass=0; doc_fail=0
 if ls doc/*.md >/dev/null 2>&1; then
@@ -33,9 +39,9 @@ if ls doc/*.md >/dev/null 2>&1; then
 fi
 rm -f "$log"
 
-passed=$(( unit_pass + reg_pass + tap_pass + doc_pass ))
-failed=$(( reg_fail + tap_fail + doc_fail ))
+passed=$(( unit_pass + reg_pass + tap_pass + dump_pass + doc_pass ))
+failed=$(( reg_fail + tap_fail + dump_fail + doc_fail ))
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, doc examples: $doc_pass ok / $doc_fail failed"
+echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, dump/restore: $dump_pass ok / $dump_fail failed, doc examples: $doc_pass ok / $doc_fail failed"
 echo "tests: $passed passed, $failed failed"
 exit $rc
