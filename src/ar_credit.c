@@ -6,6 +6,7 @@
 
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 
 #include "ar_credit.h"
 #include "dates.h"
@@ -38,4 +39,19 @@ ar_date_result(int64 d, const char *what)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("%s is out of range for type date", what)));
 	return (DateADT) d;
+}
+
+void
+ar_check_finite_amount(Numeric amount, const char *argname)
+{
+	bool		bad = numeric_is_nan(amount);
+
+#if PG_VERSION_NUM >= 140000
+	bad = bad || numeric_is_inf(amount);
+#endif
+	if (bad)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number, not %s", argname,
+						DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(amount))))));
 }

@@ -7,12 +7,16 @@
 
 #include "postgres.h"
 #include "utils/date.h"
+#include "utils/numeric.h"
 
 /*
  * Reject a PostgreSQL date ar_credit cannot compute with (+-infinity), with
  * SQLSTATE 22008; argname names the argument in the message.
  */
 extern void ar_check_finite_date(DateADT d, const char *argname);
+
+/* 22023 for NaN and +-Infinity: a money amount must be a finite number */
+extern void ar_check_finite_amount(Numeric amount, const char *argname);
 
 /* raise 22008 for a computed date outside PostgreSQL's range */
 extern DateADT ar_date_result(int64 d, const char *what);

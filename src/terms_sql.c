@@ -442,22 +442,6 @@ share_of(Numeric amount, int32 hundredths_pct)
 	return DatumGetNumeric(DirectFunctionCall2(numeric_round, r, Int32GetDatum(2)));
 }
 
-/* 22023 for NaN and +-Infinity: a money amount must be a finite number */
-static void
-check_finite_amount(Numeric amount, const char *argname)
-{
-	bool		bad = numeric_is_nan(amount);
-
-#if PG_VERSION_NUM >= 140000
-	bad = bad || numeric_is_inf(amount);
-#endif
-	if (bad)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite number, not %s", argname,
-						DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(amount))))));
-}
-
 static Numeric
 round_cents(Numeric n)
 {
@@ -474,7 +458,7 @@ payment_terms_discount_amount(PG_FUNCTION_ARGS)
 	DateADT		paid = date_arg(fcinfo, 3, "paid_on");
 	DateADT		deadline;
 
-	check_finite_amount(amount, "amount");
+	ar_check_finite_amount(amount, "amount");
 	if (!discount_deadline(t, d, &deadline) || paid > deadline)
 		PG_RETURN_NUMERIC(int64_to_numeric(0));
 	PG_RETURN_NUMERIC(share_of(amount, t->discount_rate));
@@ -493,7 +477,7 @@ payment_terms_installments(PG_FUNCTION_ARGS)
 	terms_arg(fcinfo, 0, &t);
 	d = date_arg(fcinfo, 1, "invoice_date");
 	amount = PG_GETARG_NUMERIC(2);
-	check_finite_amount(amount, "amount");
+	ar_check_finite_amount(amount, "amount");
 	/* every instalment is in whole cents: split the amount rounded to cents */
 	amount = round_cents(amount);
 	remainder = NumericGetDatum(amount);
