@@ -92,26 +92,6 @@ INSERT INTO ar_credit.credit_policy (risk_class, terms, deposit_pct, limit_facto
     ('D', '15D', 25, 0.5, true),
     ('E', 'immediate', 50, 0, true);
 
-CREATE FUNCTION ar_credit.config_row_user_owned()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    -- a row written by a user is the user's: dumped, and it replaces a shipped
-    -- row with the same key (this is what makes pg_restore work)
-    NEW.shipped := false;
-    IF TG_OP = 'INSERT' THEN
-        EXECUTE format('DELETE FROM %I.%I WHERE shipped AND (%s) = ($1).%s',
-                       TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
-          USING NEW;
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION ar_credit.config_row_user_owned() IS
-    'trigger of configuration tables: rows written by users are not shipped rows';
-
 CREATE TRIGGER credit_policy_user_owned
     BEFORE INSERT OR UPDATE ON ar_credit.credit_policy
     FOR EACH ROW EXECUTE FUNCTION ar_credit.config_row_user_owned('risk_class');

@@ -14,11 +14,13 @@
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
+extern void ar_interest_init(void);
 
 void
 _PG_init(void)
 {
-	/* areas that need GUCs or caches register them here */
+	/* areas that need GUCs or cache callbacks register them here */
+	ar_interest_init();
 }
 
 void
