@@ -15,12 +15,14 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 extern void ar_interest_init(void);
+extern void ar_dunning_init(void);
 
 void
 _PG_init(void)
 {
 	/* areas that need GUCs or cache callbacks register them here */
 	ar_interest_init();
+	ar_dunning_init();
 }
 
 void

@@ -1,0 +1,506 @@
+\echo Use "CREATE EXTENSION ar_credit" to load this file. \quit
+-- ar_credit install script, section 50: dunning policies, the next reminder,
+-- invoice tracking, the dunning queue and its worker API, BI views and roles
+-- (SPEC sections 5 and 6).
+
+-- ---------------------------------------------------------------------
+-- policies
+-- ---------------------------------------------------------------------
+CREATE TABLE ar_credit.dunning_step (
+    policy      pg_catalog.text NOT NULL,
+    level       pg_catalog.int4 NOT NULL CHECK (level OPERATOR(pg_catalog.>) 0),
+    offset_days pg_catalog.int4 NOT NULL CHECK (offset_days OPERATOR(pg_catalog.>=) -366 AND offset_days OPERATOR(pg_catalog.<=) 3660),
+    channel     pg_catalog.text NOT NULL
+                CHECK (channel OPERATOR(pg_catalog.=) ANY (ARRAY['email', 'sms', 'phone', 'letter', 'registered_letter', 'collection'])),
+    label       pg_catalog.text NOT NULL,
+    min_amount  pg_catalog.numeric NOT NULL DEFAULT 0 CHECK (min_amount OPERATOR(pg_catalog.>=) 0),
+    shipped     pg_catalog.bool NOT NULL DEFAULT false,
+    PRIMARY KEY (policy, level)
+);
+COMMENT ON TABLE ar_credit.dunning_step IS
+    'dunning policies: one row per reminder level, offset_days relative to the due date (negative = before), channel, label, minimum amount due';
+
+INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label, shipped) VALUES
+    ('standard', 1, -15, 'email', 'courtesy reminder', true),
+    ('standard', 2, -7, 'email', 'payment due soon', true),
+    ('standard', 3, 1, 'email', 'first reminder', true),
+    ('standard', 4, 15, 'phone', 'second reminder', true),
+    ('standard', 5, 30, 'registered_letter', 'formal notice', true),
+    ('standard', 6, 45, 'collection', 'handover to collection', true),
+    ('strict', 1, -15, 'email', 'courtesy reminder', true),
+    ('strict', 2, -7, 'email', 'payment due soon', true),
+    ('strict', 3, 1, 'email', 'first reminder', true),
+    ('strict', 4, 8, 'phone', 'second reminder', true),
+    ('strict', 5, 15, 'registered_letter', 'formal notice', true),
+    ('strict', 6, 30, 'collection', 'handover to collection', true);
+
+CREATE TRIGGER dunning_step_user_owned
+    BEFORE INSERT OR UPDATE ON ar_credit.dunning_step
+    FOR EACH ROW EXECUTE FUNCTION ar_credit.config_row_user_owned('policy', 'level');
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_step', 'WHERE NOT shipped');
+
+CREATE FUNCTION ar_credit.policy_cache_invalidate()
+RETURNS trigger AS 'MODULE_PATHNAME', 'dunning_policy_cache_invalidate'
+LANGUAGE C;
+COMMENT ON FUNCTION ar_credit.policy_cache_invalidate() IS
+    'statement trigger of dunning_step: invalidates every backend''s policy cache';
+CREATE TRIGGER dunning_step_invalidate
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.policy_cache_invalidate();
+
+CREATE TYPE ar_credit.reminder AS (level pg_catalog.int4, remind_on pg_catalog.date,
+                                   channel pg_catalog.text, label pg_catalog.text);
+COMMENT ON TYPE ar_credit.reminder IS 'a reminder to send: level, date, channel and label';
+
+CREATE FUNCTION ar_credit.next_reminder(due pg_catalog.date, as_of pg_catalog.date,
+                                        last_level pg_catalog.int4 DEFAULT 0,
+                                        policy pg_catalog.text DEFAULT 'standard',
+                                        last_sent pg_catalog.date DEFAULT NULL,
+                                        min_gap_days pg_catalog.int4 DEFAULT 5,
+                                        OUT level pg_catalog.int4, OUT remind_on pg_catalog.date,
+                                        OUT channel pg_catalog.text, OUT label pg_catalog.text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'dunning_next_reminder'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 1;
+COMMENT ON FUNCTION ar_credit.next_reminder(pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.text, pg_catalog.date, pg_catalog.int4) IS
+    'the next reminder after last_level: past pre-due steps skipped, post-due steps one level at a time, remind_on = greatest(due + offset_days, as_of, last_sent + min_gap_days); no row after the last level';
+
+CREATE FUNCTION ar_credit.next_reminder_rec(due pg_catalog.date, as_of pg_catalog.date, last_level pg_catalog.int4,
+                                            policy pg_catalog.text, last_sent pg_catalog.date,
+                                            min_gap_days pg_catalog.int4, amount pg_catalog.numeric)
+RETURNS ar_credit.reminder
+AS 'MODULE_PATHNAME', 'dunning_next_reminder_rec'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.next_reminder_rec(pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.text, pg_catalog.date, pg_catalog.int4, pg_catalog.numeric) IS
+    'next_reminder as one value (NULL after the last level), skipping steps whose min_amount exceeds amount; used by the tracking trigger';
+
+CREATE FUNCTION ar_credit.invoice_class(status pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'dunning_invoice_class'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.invoice_class(pg_catalog.text) IS
+    'open, closed (paid, cancelled, canceled, void, written_off, credited), suspended (disputed, on_hold) or ignored (draft); case-insensitive, unknown or NULL = open';
+
+-- ---------------------------------------------------------------------
+-- the queue
+-- ---------------------------------------------------------------------
+CREATE TABLE ar_credit.dunning_queue (
+    id              pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source          pg_catalog.regclass NOT NULL,
+    invoice_key     pg_catalog.text NOT NULL,
+    customer_key    pg_catalog.text,
+    level           pg_catalog.int4 NOT NULL,
+    channel         pg_catalog.text NOT NULL,
+    label           pg_catalog.text NOT NULL,
+    remind_on       pg_catalog.date NOT NULL,
+    amount_due      pg_catalog.numeric,
+    currency        pg_catalog.text,
+    state           pg_catalog.text NOT NULL DEFAULT 'pending'
+                    CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['pending', 'claimed', 'sent', 'cancelled', 'suspended', 'failed'])),
+    attempts        pg_catalog.int4 NOT NULL DEFAULT 0,
+    claimed_by      pg_catalog.text,
+    claimed_until   pg_catalog.timestamptz,
+    last_error      pg_catalog.text,
+    created_at      pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at      pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    -- beyond SPEC's columns
+    due_date        pg_catalog.date NOT NULL,
+    policy          pg_catalog.text NOT NULL DEFAULT 'standard',
+    next_attempt_at pg_catalog.timestamptz,
+    settled         pg_catalog.bool NOT NULL DEFAULT false
+);
+COMMENT ON TABLE ar_credit.dunning_queue IS
+    'reminders to send: at most one live (pending, claimed, suspended) row per invoice; workers use claim_reminders, complete_reminder and fail_reminder';
+COMMENT ON COLUMN ar_credit.dunning_queue.settled IS
+    'the invoice was paid, cancelled or deleted: the row is history';
+CREATE UNIQUE INDEX dunning_queue_live ON ar_credit.dunning_queue (source, invoice_key)
+    WHERE state IN ('pending', 'claimed', 'suspended');
+CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
+    WHERE state IN ('pending', 'claimed');
+CREATE INDEX dunning_queue_open ON ar_credit.dunning_queue (source, invoice_key, id)
+    WHERE NOT settled;
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
+
+CREATE TABLE ar_credit.tracked_table (
+    relid           pg_catalog.regclass PRIMARY KEY,
+    key_columns     pg_catalog.name[] NOT NULL,
+    due_column      pg_catalog.name NOT NULL,
+    amount_column   pg_catalog.name NOT NULL,
+    status_column   pg_catalog.name,
+    customer_column pg_catalog.name,
+    currency_column pg_catalog.name,
+    policy          pg_catalog.text NOT NULL,
+    tracked_at      pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ar_credit.tracked_table IS 'invoice tables tracked by ar_credit.track() and their column mapping';
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.tracked_table', '');
+
+CREATE FUNCTION ar_credit.dunning_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'dunning_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION ar_credit.dunning_trigger() IS
+    'keeps the dunning queue in step with an invoices table; arguments key=, due=, amount=, status=, customer=, currency=, policy=; attach with ar_credit.track()';
+
+CREATE FUNCTION ar_credit.dunning_resync(invoices pg_catalog.regclass, trigger_name pg_catalog.name)
+RETURNS pg_catalog.int8
+AS 'MODULE_PATHNAME', 'dunning_resync'
+LANGUAGE C STRICT;
+COMMENT ON FUNCTION ar_credit.dunning_resync(pg_catalog.regclass, pg_catalog.name) IS
+    'queues the existing rows of a tracked table (called by track)';
+
+CREATE FUNCTION ar_credit.drop_dunning_triggers(invoices pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tg pg_catalog.name;
+BEGIN
+    FOR tg IN SELECT t.tgname FROM pg_catalog.pg_trigger AS t
+               WHERE t.tgrelid = invoices
+                 AND t.tgname IN ('ar_credit_dunning_ins', 'ar_credit_dunning_upd', 'ar_credit_dunning_del')
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', tg, invoices);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.drop_dunning_triggers(pg_catalog.regclass) IS
+    'drops the dunning triggers track() attached to a table';
+
+CREATE FUNCTION ar_credit.track(invoices pg_catalog.regclass, key_column pg_catalog.name,
+                                due_column pg_catalog.name, amount_column pg_catalog.name,
+                                status_column pg_catalog.name DEFAULT NULL,
+                                customer_column pg_catalog.name DEFAULT NULL,
+                                currency_column pg_catalog.name DEFAULT NULL,
+                                policy pg_catalog.text DEFAULT 'standard')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel record;
+    keys pg_catalog.name[];
+    args pg_catalog.text := '';
+    col record;
+BEGIN
+    IF invoices IS NULL OR due_column IS NULL OR amount_column IS NULL THEN
+        RAISE EXCEPTION 'invoices, due_column and amount_column must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT c.relkind, c.relowner INTO rel FROM pg_catalog.pg_class AS c WHERE c.oid = invoices;
+    IF rel.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION '"%" is not a table', invoices USING ERRCODE = '42809';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(rel.relowner, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', invoices USING ERRCODE = '42501';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = track.policy) THEN
+        RAISE EXCEPTION 'unknown dunning policy: "%"', track.policy USING ERRCODE = '22023',
+              HINT = 'Policies are the rows of ar_credit.dunning_step (shipped: standard, strict).';
+    END IF;
+
+    -- the key: the named column, or the primary key
+    IF key_column IS NULL THEN
+        SELECT pg_catalog.array_agg(a.attname ORDER BY k.ord) INTO keys
+          FROM pg_catalog.pg_index AS i,
+               LATERAL pg_catalog.unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+          JOIN pg_catalog.pg_attribute AS a ON a.attrelid = invoices AND a.attnum = k.attnum
+         WHERE i.indrelid = invoices AND i.indisprimary;
+        IF keys IS NULL THEN
+            RAISE EXCEPTION 'table % has no primary key; name its key column', invoices USING ERRCODE = '22023';
+        END IF;
+    ELSE
+        keys := ARRAY[key_column];
+    END IF;
+
+    -- every column exists and has a usable type, before anything is created
+    FOR col IN
+        SELECT m.role, m.colname, a.atttypid, t.typtype, t.typcategory
+          FROM (SELECT 'key' AS role, k AS colname FROM pg_catalog.unnest(keys) AS k
+                UNION ALL SELECT 'due', due_column
+                UNION ALL SELECT 'amount', amount_column
+                UNION ALL SELECT 'status', status_column WHERE status_column IS NOT NULL
+                UNION ALL SELECT 'customer', customer_column WHERE customer_column IS NOT NULL
+                UNION ALL SELECT 'currency', currency_column WHERE currency_column IS NOT NULL) AS m
+          LEFT JOIN pg_catalog.pg_attribute AS a
+                 ON a.attrelid = invoices AND a.attname = m.colname AND a.attnum > 0 AND NOT a.attisdropped
+          LEFT JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
+    LOOP
+        IF col.atttypid IS NULL THEN
+            RAISE EXCEPTION 'column "%" of table % does not exist', col.colname, invoices
+                  USING ERRCODE = '42703', DETAIL = pg_catalog.format('It was given as the %s column.', col.role);
+        END IF;
+        IF col.role = 'due' AND col.atttypid NOT IN ('date'::pg_catalog.regtype, 'timestamp'::pg_catalog.regtype,
+                                                    'timestamptz'::pg_catalog.regtype) THEN
+            RAISE EXCEPTION 'due column "%" of table % has type %, not date', col.colname, invoices,
+                  col.atttypid::pg_catalog.regtype USING ERRCODE = '42804';
+        END IF;
+        IF col.role = 'amount' AND col.atttypid NOT IN ('numeric'::pg_catalog.regtype, 'int2'::pg_catalog.regtype,
+                  'int4'::pg_catalog.regtype, 'int8'::pg_catalog.regtype, 'money'::pg_catalog.regtype) THEN
+            RAISE EXCEPTION 'amount column "%" of table % has type %, not numeric', col.colname, invoices,
+                  col.atttypid::pg_catalog.regtype USING ERRCODE = '42804',
+                  HINT = 'Amounts must be numeric (or integer, or money); floating point is refused.';
+        END IF;
+        IF col.role = 'status' AND NOT (col.typcategory = 'S' OR col.typtype = 'e') THEN
+            RAISE EXCEPTION 'status column "%" of table % has type %, not text or an enum', col.colname, invoices,
+                  col.atttypid::pg_catalog.regtype USING ERRCODE = '42804';
+        END IF;
+    END LOOP;
+
+    FOR i IN 1 .. pg_catalog.array_length(keys, 1) LOOP
+        args := args || pg_catalog.quote_literal('key=' || keys[i]) || ', ';
+    END LOOP;
+    args := args || pg_catalog.quote_literal('due=' || due_column)
+                 || ', ' || pg_catalog.quote_literal('amount=' || amount_column)
+                 || ', ' || pg_catalog.quote_literal('policy=' || track.policy);
+    IF status_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('status=' || status_column);
+    END IF;
+    IF customer_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('customer=' || customer_column);
+    END IF;
+    IF currency_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('currency=' || currency_column);
+    END IF;
+
+    -- tracking again replaces the triggers
+    PERFORM ar_credit.drop_dunning_triggers(invoices);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_ins AFTER INSERT ON %s'
+                              ' REFERENCING NEW TABLE AS ar_credit_new'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_upd AFTER UPDATE ON %s'
+                              ' REFERENCING OLD TABLE AS ar_credit_old NEW TABLE AS ar_credit_new'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_del AFTER DELETE ON %s'
+                              ' REFERENCING OLD TABLE AS ar_credit_old'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+
+    INSERT INTO ar_credit.tracked_table AS t (relid, key_columns, due_column, amount_column, status_column,
+                                             customer_column, currency_column, policy)
+    VALUES (invoices, keys, due_column, amount_column, status_column, customer_column, currency_column, track.policy)
+    ON CONFLICT (relid) DO UPDATE
+       SET key_columns = EXCLUDED.key_columns, due_column = EXCLUDED.due_column,
+           amount_column = EXCLUDED.amount_column, status_column = EXCLUDED.status_column,
+           customer_column = EXCLUDED.customer_column, currency_column = EXCLUDED.currency_column,
+           policy = EXCLUDED.policy, tracked_at = pg_catalog.now();
+
+    -- queue the rows already there
+    PERFORM ar_credit.dunning_resync(invoices, 'ar_credit_dunning_upd');
+END
+$$;
+COMMENT ON FUNCTION ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.text) IS
+    'tracks an invoices table: validates the columns, attaches the dunning triggers and queues the existing open invoices (key_column NULL = the primary key)';
+
+CREATE FUNCTION ar_credit.untrack(invoices pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = invoices), 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', invoices USING ERRCODE = '42501';
+    END IF;
+    PERFORM ar_credit.drop_dunning_triggers(invoices);
+    DELETE FROM ar_credit.tracked_table AS t WHERE t.relid = invoices;
+    UPDATE ar_credit.dunning_queue AS q
+       SET state = CASE WHEN q.state IN ('pending', 'claimed', 'suspended') THEN 'cancelled' ELSE q.state END,
+           settled = true, updated_at = pg_catalog.now()
+     WHERE q.source = invoices AND NOT q.settled;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.untrack(pg_catalog.regclass) IS
+    'stops tracking an invoices table: drops its triggers and cancels its live reminders';
+
+-- ---------------------------------------------------------------------
+-- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
+-- ---------------------------------------------------------------------
+CREATE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
+                                          worker pg_catalog.text DEFAULT CURRENT_USER,
+                                          lease pg_catalog.interval DEFAULT '5 minutes',
+                                          as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS SETOF ar_credit.dunning_queue
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF batch IS NULL OR batch < 1 THEN
+        RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
+    END IF;
+    IF lease IS NULL OR lease <= interval '0' THEN
+        RAISE EXCEPTION 'lease must be a positive interval, not %', lease USING ERRCODE = '22023';
+    END IF;
+    IF worker IS NULL OR as_of IS NULL THEN
+        RAISE EXCEPTION 'worker and as_of must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    RETURN QUERY
+    WITH c AS (
+        SELECT q.id
+          FROM ar_credit.dunning_queue AS q
+         WHERE q.state IN ('pending', 'claimed')
+           AND q.remind_on <= claim_reminders.as_of
+           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
+                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+         ORDER BY q.remind_on, q.id
+         LIMIT batch
+           FOR UPDATE SKIP LOCKED)
+    UPDATE ar_credit.dunning_queue AS q
+       SET state = 'claimed', claimed_by = claim_reminders.worker,
+           claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
+      FROM c
+     WHERE q.id = c.id
+    RETURNING q.*;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
+    'leases up to batch due reminders to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again';
+
+CREATE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r ar_credit.dunning_queue;
+    st pg_catalog.text;
+BEGIN
+    UPDATE ar_credit.dunning_queue AS q
+       SET state = 'sent', claimed_until = NULL, updated_at = pg_catalog.now()
+     WHERE q.id = complete_reminder.id AND q.state = 'claimed'
+    RETURNING q.* INTO r;
+    IF NOT FOUND THEN
+        SELECT q.state INTO st FROM ar_credit.dunning_queue AS q WHERE q.id = complete_reminder.id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no reminder with id %', complete_reminder.id USING ERRCODE = '22023';
+        END IF;
+        -- sent already (a retry), or the invoice was settled or disputed meanwhile
+        IF st IN ('sent', 'cancelled', 'suspended') THEN
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'reminder % is %, not claimed', complete_reminder.id, st USING ERRCODE = '55000',
+              HINT = 'Claim reminders with ar_credit.claim_reminders() before completing them.';
+    END IF;
+    -- the next level, while the invoice stays open
+    IF NOT r.settled THEN
+        INSERT INTO ar_credit.dunning_queue (source, invoice_key, customer_key, level, channel, label, remind_on,
+                                             due_date, amount_due, currency, policy)
+        SELECT r.source, r.invoice_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
+               r.due_date, r.amount_due, r.currency, r.policy
+          FROM (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.level, r.policy,
+                                                   CURRENT_DATE, 5, r.amount_due) AS n) AS x
+         WHERE x.n IS NOT NULL
+        ON CONFLICT (source, invoice_key) WHERE state IN ('pending', 'claimed', 'suspended') DO NOTHING;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8) IS
+    'marks a claimed reminder sent and queues the next level while the invoice is open';
+
+CREATE FUNCTION ar_credit.fail_reminder(id pg_catalog.int8, error pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    max_attempts pg_catalog.int4 :=
+        COALESCE(pg_catalog.current_setting('ar_credit.max_attempts', true), '5')::pg_catalog.int4;
+    st pg_catalog.text;
+BEGIN
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    -- retry after 1, 2, 4, 8 ... minutes; give up after max_attempts
+    UPDATE ar_credit.dunning_queue AS q
+       SET attempts = q.attempts + 1, last_error = fail_reminder.error,
+           claimed_by = NULL, claimed_until = NULL,
+           state = CASE WHEN q.attempts + 1 >= max_attempts THEN 'failed' ELSE 'pending' END,
+           next_attempt_at = pg_catalog.now() + pg_catalog.make_interval(mins => (2 ^ q.attempts)::pg_catalog.int4),
+           updated_at = pg_catalog.now()
+     WHERE q.id = fail_reminder.id AND q.state = 'claimed';
+    IF NOT FOUND THEN
+        SELECT q.state INTO st FROM ar_credit.dunning_queue AS q WHERE q.id = fail_reminder.id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no reminder with id %', fail_reminder.id USING ERRCODE = '22023';
+        END IF;
+        IF st IN ('cancelled', 'suspended') THEN
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'reminder % is %, not claimed', fail_reminder.id, st USING ERRCODE = '55000';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text) IS
+    'records a failed send: retried with exponential backoff (1, 2, 4 ... minutes), failed after ar_credit.max_attempts';
+
+-- ---------------------------------------------------------------------
+-- views for BI tools
+-- ---------------------------------------------------------------------
+CREATE VIEW ar_credit.dunning_due AS
+SELECT q.id, q.source, q.invoice_key, q.customer_key, q.level, q.channel, q.label, q.remind_on,
+       q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
+  FROM ar_credit.dunning_queue AS q
+ WHERE q.state IN ('pending', 'claimed') AND q.remind_on <= CURRENT_DATE;
+COMMENT ON VIEW ar_credit.dunning_due IS 'live reminders due today or earlier';
+
+CREATE VIEW ar_credit.open_invoices AS
+SELECT DISTINCT ON (q.source, q.invoice_key)
+       q.source, q.invoice_key, q.customer_key, q.currency, q.due_date, q.amount_due,
+       CURRENT_DATE - q.due_date AS days_past_due,
+       ar_credit.aging_bucket(q.due_date, CURRENT_DATE) AS aging_bucket,
+       CASE WHEN q.state = 'suspended' THEN 'suspended' ELSE 'open' END AS status,
+       CASE WHEN q.state IN ('pending', 'claimed', 'suspended') THEN q.level END AS next_level,
+       CASE WHEN q.state IN ('pending', 'claimed', 'suspended') THEN q.channel END AS next_channel,
+       CASE WHEN q.state IN ('pending', 'claimed', 'suspended') THEN q.remind_on END AS next_remind_on
+  FROM ar_credit.dunning_queue AS q
+ WHERE NOT q.settled
+ ORDER BY q.source, q.invoice_key, q.id DESC;
+COMMENT ON VIEW ar_credit.open_invoices IS 'open (and disputed) invoices of the tracked tables with their next reminder';
+
+CREATE VIEW ar_credit.aging_report AS
+SELECT o.source, o.customer_key, o.currency,
+       COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.days_past_due <= 0), 0) AS current,
+       COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.days_past_due BETWEEN 1 AND 30), 0) AS d1_30,
+       COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.days_past_due BETWEEN 31 AND 60), 0) AS d31_60,
+       COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.days_past_due BETWEEN 61 AND 90), 0) AS d61_90,
+       COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.days_past_due > 90), 0) AS over_90,
+       COALESCE(pg_catalog.sum(o.amount_due), 0) AS total
+  FROM ar_credit.open_invoices AS o
+ GROUP BY o.source, o.customer_key, o.currency;
+COMMENT ON VIEW ar_credit.aging_report IS 'amount due per tracked table, customer and currency by aging bucket';
+
+-- ---------------------------------------------------------------------
+-- roles and privileges: nothing beyond the pure functions for PUBLIC
+-- ---------------------------------------------------------------------
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'ar_credit_reader') THEN
+        CREATE ROLE ar_credit_reader NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'ar_credit_worker') THEN
+        CREATE ROLE ar_credit_worker NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'ar_credit_writer') THEN
+        CREATE ROLE ar_credit_writer NOLOGIN;
+    END IF;
+END
+$$;
+
+REVOKE ALL ON ar_credit.dunning_queue, ar_credit.tracked_table, ar_credit.dunning_step FROM PUBLIC;
+REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
+                       ar_credit.complete_reminder(pg_catalog.int8),
+                       ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
+                       ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.text),
+                       ar_credit.untrack(pg_catalog.regclass),
+                       ar_credit.drop_dunning_triggers(pg_catalog.regclass),
+                       ar_credit.dunning_resync(pg_catalog.regclass, pg_catalog.name)
+  FROM PUBLIC;
+GRANT SELECT ON ar_credit.dunning_due, ar_credit.open_invoices, ar_credit.aging_report,
+                ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
+GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
+                          ar_credit.complete_reminder(pg_catalog.int8),
+                          ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text)
+  TO ar_credit_worker;
+-- roles that write tracked invoices tables maintain the queue through the trigger
+GRANT SELECT, INSERT, UPDATE ON ar_credit.dunning_queue TO ar_credit_writer;
+GRANT SELECT ON ar_credit.dunning_step, ar_credit.tracked_table TO ar_credit_writer;
+GRANT USAGE ON SEQUENCE ar_credit.dunning_queue_id_seq TO ar_credit_writer;

@@ -1,0 +1,263 @@
+/*
+ * dunning_sql.c
+ *		SQL interface of dunning policies and the next reminder (SPEC
+ *		section 5), and the GUCs of the dunning queue.
+ *
+ * Policies (ar_credit.dunning_step) are cached per backend like the interest
+ * rates: a statement trigger sends a relcache invalidation for the table
+ * and a relcache callback marks the cache stale.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "access/htup_details.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "compat.h"
+#include "ar_credit.h"
+#include "dunning.h"
+
+typedef struct Policy
+{
+	char	   *name;
+	int			nsteps;
+	DunningStep *steps;
+	char	  **channel;
+	char	  **label;
+} Policy;
+
+static MemoryContext policy_cxt = NULL;
+static bool policy_cache_valid = false;
+static Oid	step_relid = InvalidOid;
+static Policy *policies = NULL;
+static int	npolicies = 0;
+
+int			ar_max_attempts = 5;
+bool		ar_notify = false;
+
+static void
+policy_cache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == step_relid)
+		policy_cache_valid = false;
+}
+
+void		ar_dunning_init(void);
+
+void
+ar_dunning_init(void)
+{
+	DefineCustomIntVariable("ar_credit.max_attempts",
+							"Attempts at sending a reminder before it is marked failed.",
+							"fail_reminder() retries with exponential backoff until then.",
+							&ar_max_attempts, 5, 1, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("ar_credit.notify",
+							 "Send NOTIFY ar_credit_dunning when the tracking trigger queues reminders.",
+							 "Off by default: a pending NOTIFY serialises commits.",
+							 &ar_notify, false,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	MarkGUCPrefixReserved("ar_credit");
+	CacheRegisterRelcacheCallback(policy_cache_callback, (Datum) 0);
+}
+
+static void
+load_policy_cache(void)
+{
+	MemoryContext old;
+	int			save_nestlevel;
+
+	if (policy_cxt == NULL)
+		policy_cxt = AllocSetContextCreate(CacheMemoryContext, "ar_credit policy cache",
+										   ALLOCSET_SMALL_SIZES);
+	MemoryContextReset(policy_cxt);
+	policies = NULL;
+	npolicies = 0;
+	step_relid = get_relname_relid("dunning_step", get_namespace_oid("ar_credit", false));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	if (SPI_execute("SELECT policy, level, offset_days, channel, label, min_amount::float8 "
+					"FROM ar_credit.dunning_step ORDER BY policy, level", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read ar_credit.dunning_step");
+	old = MemoryContextSwitchTo(policy_cxt);
+	policies = palloc0(sizeof(Policy) * (SPI_processed + 1));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *name = SPI_getvalue(tup, desc, 1);
+		Policy	   *p;
+		bool		isnull;
+		int			k;
+
+		if (npolicies == 0 || strcmp(policies[npolicies - 1].name, name) != 0)
+		{
+			p = &policies[npolicies++];
+			p->name = pstrdup(name);
+			p->steps = palloc(sizeof(DunningStep) * (SPI_processed - i));
+			p->channel = palloc(sizeof(char *) * (SPI_processed - i));
+			p->label = palloc(sizeof(char *) * (SPI_processed - i));
+		}
+		p = &policies[npolicies - 1];
+		k = p->nsteps++;
+		p->steps[k].level = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
+		p->steps[k].offset_days = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+		p->channel[k] = pstrdup(SPI_getvalue(tup, desc, 4));
+		p->label[k] = pstrdup(SPI_getvalue(tup, desc, 5));
+		p->steps[k].min_amount = DatumGetFloat8(SPI_getbinval(tup, desc, 6, &isnull));
+	}
+	MemoryContextSwitchTo(old);
+	AtEOXact_GUC(true, save_nestlevel);
+	SPI_finish();
+	policy_cache_valid = true;
+}
+
+static const Policy *
+find_policy(const char *name)
+{
+	if (!policy_cache_valid)
+		load_policy_cache();
+	for (int i = 0; i < npolicies; i++)
+		if (strcmp(policies[i].name, name) == 0)
+			return &policies[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown dunning policy: \"%s\"", name),
+			 errhint("Policies are the rows of ar_credit.dunning_step (shipped: standard, strict).")));
+	return NULL;
+}
+
+/*
+ * next_reminder(due, as_of, last_level, policy, last_sent, min_gap_days
+ * [, amount]): zero or one row.  Not strict: last_sent and amount may be
+ * NULL; a NULL due or as_of gives no row.
+ */
+PG_FUNCTION_INFO_V1(dunning_next_reminder);
+Datum
+dunning_next_reminder(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const Policy *p;
+	NextReminder nr;
+	DateADT		due,
+				as_of;
+	int			last_level,
+				gap;
+	bool		has_amount = false;
+	double		amount = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("dunning policy must not be NULL")));
+	due = PG_GETARG_DATEADT(0);
+	as_of = PG_GETARG_DATEADT(1);
+	ar_check_finite_date(due, "due");
+	ar_check_finite_date(as_of, "as_of");
+	last_level = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+	gap = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5);
+	if (gap < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("min_gap_days must not be negative, not %d", gap)));
+	if (!PG_ARGISNULL(4))
+		ar_check_finite_date(PG_GETARG_DATEADT(4), "last_sent");
+	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
+	{
+		has_amount = true;
+		amount = DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(6)));
+	}
+	p = find_policy(text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	if (dunning_next(p->steps, p->nsteps, due, as_of, last_level,
+					 !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_DATEADT(4), gap,
+					 has_amount, amount, &nr))
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = Int32GetDatum(p->steps[nr.step].level);
+		values[1] = DateADTGetDatum(ar_date_result(nr.remind_on, "reminder date"));
+		values[2] = CStringGetTextDatum(p->channel[nr.step]);
+		values[3] = CStringGetTextDatum(p->label[nr.step]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* 'open', 'closed', 'suspended' or 'ignored' for an invoice status word */
+PG_FUNCTION_INFO_V1(dunning_invoice_class);
+Datum
+dunning_invoice_class(PG_FUNCTION_ARGS)
+{
+	const char *s = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	PG_RETURN_TEXT_P(cstring_to_text(dunning_class_name(dunning_classify(s))));
+}
+
+/* statement trigger of dunning_step: every backend reloads its policies */
+PG_FUNCTION_INFO_V1(dunning_policy_cache_invalidate);
+Datum
+dunning_policy_cache_invalidate(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("policy_cache_invalidate must be called as a trigger")));
+	CacheInvalidateRelcache(((TriggerData *) fcinfo->context)->tg_relation);
+	PG_RETURN_POINTER(NULL);
+}
+
+/*
+ * next_reminder as one composite value (ar_credit.reminder) or NULL: what
+ * the tracking trigger's set-based statements call once per invoice, a
+ * cheaper call than a set-returning function.
+ */
+PG_FUNCTION_INFO_V1(dunning_next_reminder_rec);
+Datum
+dunning_next_reminder_rec(PG_FUNCTION_ARGS)
+{
+	const Policy *p;
+	NextReminder nr;
+	TupleDesc	desc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	bool		has_amount = !PG_ARGISNULL(6);
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	ar_check_finite_date(PG_GETARG_DATEADT(0), "due");
+	p = find_policy(text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	if (!dunning_next(p->steps, p->nsteps, PG_GETARG_DATEADT(0), PG_GETARG_DATEADT(1),
+					  PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
+					  !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_DATEADT(4),
+					  PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5),
+					  has_amount,
+					  has_amount ? DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(6))) : 0,
+					  &nr))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	values[0] = Int32GetDatum(p->steps[nr.step].level);
+	values[1] = DateADTGetDatum(ar_date_result(nr.remind_on, "reminder date"));
+	values[2] = CStringGetTextDatum(p->channel[nr.step]);
+	values[3] = CStringGetTextDatum(p->label[nr.step]);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
