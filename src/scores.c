@@ -58,20 +58,6 @@ score_model_names(void)
 }
 
 double
-financial_score_from(const ScoreModel *m, double score)
-{
-	double		lo = atof(m->lower);
-	double		hi = atof(m->upper);
-	double		v = 30.0 + (score - lo) * 40.0 / (hi - lo);
-
-	if (v < 0)
-		return 0;
-	if (v > 100)
-		return 100;
-	return v;
-}
-
-double
 exposure_score(double u)
 {
 	if (u <= 0.5)

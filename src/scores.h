@@ -28,12 +28,6 @@ extern const ScoreModel *score_model(const char *name);
 extern const char *score_model_names(void);
 
 /*
- * A model score mapped onto 0-100: the distress cut-off maps to 30, the safe
- * cut-off to 70, linear between and beyond, clamped to 0..100.
- */
-extern double financial_score_from(const ScoreModel *m, double score);
-
-/*
  * The 0-100 solvency score.  Any of the three parts may be missing
  * (has_* false); returns false when none is present.
  */

@@ -34,7 +34,11 @@ static const ScoreModel *
 model_arg(text *t)
 {
 	char	   *name = text_to_cstring(t);
-	const ScoreModel *m = score_model(name);
+	const ScoreModel *m;
+
+	for (char *c = name; *c; c++)
+		*c = pg_tolower((unsigned char) *c);
+	m = score_model(name);
 
 	if (m == NULL)
 		ereport(ERROR,
@@ -169,18 +173,37 @@ to_double(Datum n)
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, n));
 }
 
-/* a model score on the 0-100 scale solvency_score expects, 2 decimals */
+/*
+ * A model score on the 0-100 scale solvency_score expects, 2 decimals:
+ * 30 + (score - distress cut-off) x 40 / (safe - distress cut-off), clamped
+ * to 0..100 (the mapping of scores.h), in numeric so that no score, however
+ * large, overflows.
+ */
 PG_FUNCTION_INFO_V1(scores_financial_score);
 Datum
 scores_financial_score(PG_FUNCTION_ARGS)
 {
 	Datum		z = PG_GETARG_DATUM(0);
 	const ScoreModel *m = model_arg(PG_GETARG_TEXT_PP(1));
-	char		buf[64];
+	Datum		v;
 
 	ar_check_finite_amount(DatumGetNumeric(z), "score");
-	snprintf(buf, sizeof(buf), "%.2f", financial_score_from(m, to_double(z)));
-	PG_RETURN_DATUM(num(buf));
+	v = DirectFunctionCall2(numeric_sub, z, num(m->lower));
+	v = DirectFunctionCall2(numeric_mul, v, num("40"));
+	v = DirectFunctionCall2(numeric_div, v, DirectFunctionCall2(numeric_sub, num(m->upper), num(m->lower)));
+	v = DirectFunctionCall2(numeric_add, v, num("30"));
+	if (num_sign(v) < 0)
+		v = num("0");
+	else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, num("100"))) > 0)
+		v = num("100");
+	PG_RETURN_DATUM(DirectFunctionCall2(numeric_round, v, Int32GetDatum(2)));
+}
+
+static bool
+num_between(Datum v, const char *lo, const char *hi)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, num(lo))) >= 0 &&
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, num(hi))) <= 0;
 }
 
 /*
@@ -199,13 +222,13 @@ scores_solvency_score(PG_FUNCTION_ARGS)
 		Datum		f = PG_GETARG_DATUM(0);
 
 		ar_check_finite_amount(DatumGetNumeric(f), "financial_score");
-		in.financial = to_double(f);
-		if (in.financial < 0 || in.financial > 100)
+		if (!num_between(f, "0", "100"))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("financial_score must be between 0 and 100, not %s",
 							DatumGetCString(DirectFunctionCall1(numeric_out, f))),
 					 errhint("Map a model score with ar_credit.financial_score(score, model).")));
+		in.financial = to_double(f);
 		in.has_financial = true;
 	}
 	if (!PG_ARGISNULL(1))
@@ -219,13 +242,15 @@ scores_solvency_score(PG_FUNCTION_ARGS)
 		in.paydex = p;
 		in.has_paydex = true;
 	}
+	if (!PG_ARGISNULL(2))
+		ar_check_finite_amount(PG_GETARG_NUMERIC(2), "exposure");
+	if (!PG_ARGISNULL(3))
+		ar_check_finite_amount(PG_GETARG_NUMERIC(3), "credit_limit");
 	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
 	{
 		Datum		exposure = PG_GETARG_DATUM(2);
 		Datum		limit = PG_GETARG_DATUM(3);
 
-		ar_check_finite_amount(DatumGetNumeric(exposure), "exposure");
-		ar_check_finite_amount(DatumGetNumeric(limit), "credit_limit");
 		if (num_sign(limit) < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -236,7 +261,17 @@ scores_solvency_score(PG_FUNCTION_ARGS)
 		else if (num_sign(limit) == 0)
 			in.utilisation = 1e9;	/* owing without any credit granted */
 		else
-			in.utilisation = to_double(DirectFunctionCall2(numeric_div, exposure, limit));
+		{
+			/* clamp in numeric first: the exposure part is flat beyond 0.5 and 1.5 */
+			Datum		u = DirectFunctionCall2(numeric_div, exposure, limit);
+
+			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, u, num("2"))) > 0)
+				in.utilisation = 2;
+			else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, u, num("0.5"))) < 0)
+				in.utilisation = 0;
+			else
+				in.utilisation = to_double(u);
+		}
 	}
 	if (!solvency_score_compute(&in, &score))
 		PG_RETURN_NULL();
