@@ -52,7 +52,8 @@ $(DATA_built): $(SCRIPT_PARTS) $(EXTENSION).control
 	     grep -v '^\\echo Use "CREATE EXTENSION' $$f; done; } > $@
 
 # ---- pure-C unit tests and fuzzers (no server needed) ----------------------
-PURE_SRCS    = $(filter-out %_sql.c src/ar_credit.c,$(SRCS))
+# pure C: the sources that do not include PostgreSQL's headers
+PURE_SRCS    = $(shell grep -L '"postgres.h"' $(SRCS))
 UNIT_CFLAGS  = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc
 unit_tests   = $(patsubst test/unit/%.c,test/unit/%.bin,$(wildcard test/unit/test_*.c))
 

@@ -107,6 +107,7 @@ CREATE TABLE ar_credit.dunning_queue (
     due_date        pg_catalog.date NOT NULL,
     policy          pg_catalog.text NOT NULL DEFAULT 'standard',
     next_attempt_at pg_catalog.timestamptz,
+    sent_at         pg_catalog.timestamptz,
     settled         pg_catalog.bool NOT NULL DEFAULT false
 );
 COMMENT ON TABLE ar_credit.dunning_queue IS
@@ -365,7 +366,7 @@ DECLARE
     st pg_catalog.text;
 BEGIN
     UPDATE ar_credit.dunning_queue AS q
-       SET state = 'sent', claimed_until = NULL, updated_at = pg_catalog.now()
+       SET state = 'sent', claimed_until = NULL, sent_at = pg_catalog.now(), updated_at = pg_catalog.now()
      WHERE q.id = complete_reminder.id AND q.state = 'claimed'
     RETURNING q.* INTO r;
     IF NOT FOUND THEN

@@ -10,6 +10,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -534,12 +536,15 @@ kpi_paydex_finalfn(PG_FUNCTION_ARGS)
 	mean = kpi_mean_days(fcinfo, PG_ARGISNULL(0) ? NULL : (KpiState *) PG_GETARG_POINTER(0));
 	if (mean == NULL)
 		PG_RETURN_NULL();
-	/* an index, not money: interpolate on the mean rounded to 1/10000 day */
-	mean = DatumGetNumeric(DirectFunctionCall2(numeric_round, NumericGetDatum(mean), Int32GetDatum(4)));
+	/*
+	 * An index, not money: interpolate on the mean (to double precision, far
+	 * finer than the index); round half up, with a tolerance far below the
+	 * index's resolution so that an exact .5 in decimals is not lost to
+	 * binary fractions (8.25 days is exactly 74.5, hence 75).
+	 */
 	days = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, NumericGetDatum(mean)));
 	idx = paydex_from_days(days);
-	/* round half away from zero (the index is always positive) */
-	PG_RETURN_INT32((int32) (idx + 0.5 + 1e-9));
+	PG_RETURN_INT32((int32) floor(idx + 0.5 + 1e-9));
 }
 
 PG_FUNCTION_INFO_V1(kpi_combinefn);

@@ -39,6 +39,8 @@ dunning_classify(const char *status)
 		buf[n] = status[n];
 		n++;
 	}
+	if (status[n] != '\0')
+		return INV_OPEN;		/* longer than any status word: unknown */
 	while (n > 0 && buf[n - 1] == ' ')
 		n--;
 	buf[n] = '\0';

@@ -22,6 +22,10 @@
 
 #include "access/htup_details.h"
 #include "access/relation.h"
+#include "access/sysattr.h"
+#include "catalog/pg_index.h"
+#include "nodes/bitmapset.h"
+#include "utils/syscache.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "commands/trigger.h"
@@ -63,6 +67,11 @@ typedef struct TrackedRel
 	bool		valid;
 	char	   *args;			/* the trigger arguments the plans were built for */
 	char	   *policy;
+	bool		unique_key;		/* a unique index covers the key: no duplicate keys in a statement */
+	int			nkeyatts;
+	AttrNumber	keyatts[MAX_KEYS];
+	int			natts;			/* every mapped column, for UPDATE OF detection */
+	AttrNumber	atts[MAX_KEYS + 5];
 	SPIPlanPtr	plans[NPLANS];
 } TrackedRel;
 
@@ -168,9 +177,12 @@ parse_args(Trigger *tg, Relation rel, TriggerArgs *a)
 	}
 }
 
-/* SELECT k, due, amt, cls, cust, cur FROM <table> AS t */
+/*
+ * SELECT k, due, amt, cls, cust, cur FROM <table> AS t [WHERE cls IN (...)]
+ * [DISTINCT ON (k)]; the class filter is applied before DISTINCT ON.
+ */
 static void
-append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool distinct)
+append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool distinct, const char *classes)
 {
 	appendStringInfoString(sql, "(SELECT ");
 	if (distinct)
@@ -206,6 +218,8 @@ append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool dist
 	else
 		appendStringInfoString(sql, ", NULL::pg_catalog.text AS cur");
 	appendStringInfo(sql, " FROM %s AS t) AS s", table);
+	if (classes)
+		appendStringInfo(sql, " WHERE s.cls IN %s", classes);
 	if (distinct)
 		appendStringInfoString(sql, " ORDER BY k");
 	appendStringInfoString(sql, ")");
@@ -214,7 +228,7 @@ append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool dist
 #define LIVE "('pending', 'claimed', 'suspended')"
 
 static char *
-build_sql(PlanKind kind, const TriggerArgs *a, const char *table)
+build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_key)
 {
 	StringInfoData sql;
 
@@ -229,11 +243,11 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table)
 								   " SELECT $1, n.k, n.cust, (x.r).level, (x.r).channel, (x.r).label, (x.r).remind_on,"
 								   " n.due, n.amt, n.cur, $2,"
 								   " CASE WHEN n.cls = 'suspended' THEN 'suspended' ELSE 'pending' END FROM ");
-			append_source(&sql, a, table ? table : NEW_TABLE, true);
+			append_source(&sql, a, table ? table : NEW_TABLE, !unique_key, "('open', 'suspended')");
 			if (kind == PLAN_UPSERT_HISTORY)
 				appendStringInfoString(&sql,
 									   " AS n LEFT JOIN LATERAL (SELECT max(h.level) AS last_level,"
-									   " max(h.updated_at)::pg_catalog.date AS last_sent"
+									   " max(h.sent_at)::pg_catalog.date AS last_sent"
 									   " FROM ar_credit.dunning_queue AS h WHERE h.source = $1"
 									   " AND h.invoice_key = n.k AND h.state = 'sent') AS h ON true"
 									   " CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(n.due, CURRENT_DATE,"
@@ -243,7 +257,7 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table)
 									   " AS n CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(n.due,"
 									   " CURRENT_DATE, 0, $2, NULL, 5, n.amt) AS r) AS x");
 			appendStringInfoString(&sql,
-								   " WHERE n.cls IN ('open', 'suspended') AND x.r IS NOT NULL"
+								   " WHERE x.r IS NOT NULL"
 								   " ON CONFLICT (source, invoice_key) WHERE state IN " LIVE
 								   " DO UPDATE SET customer_key = EXCLUDED.customer_key,"
 								   " amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,"
@@ -261,8 +275,8 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table)
 								   "UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN q.state IN " LIVE
 								   " THEN 'cancelled' ELSE q.state END, settled = true, updated_at = pg_catalog.now()"
 								   " WHERE q.source = $1 AND NOT q.settled AND q.invoice_key IN (SELECT n.k FROM ");
-			append_source(&sql, a, table ? table : NEW_TABLE, false);
-			appendStringInfoString(&sql, " AS n WHERE n.cls IN ('closed', 'ignored')) AND $2 IS NOT NULL");
+			append_source(&sql, a, table ? table : NEW_TABLE, false, "('closed', 'ignored')");
+			appendStringInfoString(&sql, " AS n) AND $2 IS NOT NULL");
 			break;
 		case PLAN_GONE_UPDATE:
 		case PLAN_GONE_DELETE:
@@ -270,12 +284,12 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table)
 								   "UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN q.state IN " LIVE
 								   " THEN 'cancelled' ELSE q.state END, settled = true, updated_at = pg_catalog.now()"
 								   " WHERE q.source = $1 AND NOT q.settled AND q.invoice_key IN (SELECT o.k FROM ");
-			append_source(&sql, a, OLD_TABLE, false);
+			append_source(&sql, a, OLD_TABLE, false, NULL);
 			appendStringInfoString(&sql, " AS o");
 			if (kind == PLAN_GONE_UPDATE)
 			{
 				appendStringInfoString(&sql, " EXCEPT SELECT n.k FROM ");
-				append_source(&sql, a, NEW_TABLE, false);
+				append_source(&sql, a, NEW_TABLE, false, NULL);
 				appendStringInfoString(&sql, " AS n");
 			}
 			appendStringInfoString(&sql, ") AND $2 IS NOT NULL");
@@ -284,6 +298,41 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table)
 			break;
 	}
 	return sql.data;
+}
+
+/* does a unique, non-partial index cover exactly the key columns? */
+static bool
+key_is_unique(Relation rel, const AttrNumber *keyatts, int nkeys)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		unique = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index idx;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		idx = (Form_pg_index) GETSTRUCT(tup);
+		if (idx->indisunique && idx->indnkeyatts == nkeys &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL))
+		{
+			int			found = 0;
+
+			for (int i = 0; i < nkeys; i++)
+				for (int j = 0; j < nkeys; j++)
+					if (idx->indkey.values[j] == keyatts[i])
+						found++;
+			if (found == nkeys)
+				unique = true;
+		}
+		ReleaseSysCache(tup);
+	}
+	list_free(indexes);
+	return unique;
 }
 
 static TrackedRel *
@@ -330,6 +379,19 @@ tracked_rel(Trigger *tg, Relation rel, TriggerArgs *a)
 			pfree(t->policy);
 		t->args = MemoryContextStrdup(TopMemoryContext, sig.data);
 		t->policy = MemoryContextStrdup(TopMemoryContext, a->policy);
+		{
+			TupleDesc	desc = RelationGetDescr(rel);
+			const char *others[5] = {a->due, a->amount, a->status, a->customer, a->currency};
+
+			t->nkeyatts = a->nkeys;
+			t->natts = 0;
+			for (int i = 0; i < a->nkeys; i++)
+				t->atts[t->natts++] = t->keyatts[i] = SPI_fnumber(desc, a->key[i]);
+			for (int i = 0; i < 5; i++)
+				if (others[i])
+					t->atts[t->natts++] = SPI_fnumber(desc, others[i]);
+			t->unique_key = key_is_unique(rel, t->keyatts, t->nkeyatts);
+		}
 		t->valid = true;
 	}
 	pfree(sig.data);
@@ -346,7 +408,7 @@ run_plan(TrackedRel *t, PlanKind kind, const TriggerArgs *a, Oid relid)
 	if (t->plans[kind] == NULL)
 	{
 		Oid			types[2] = {REGCLASSOID, TEXTOID};
-		char	   *sql = build_sql(kind, a, NULL);
+		char	   *sql = build_sql(kind, a, NULL, t->unique_key);
 		SPIPlanPtr	plan = SPI_prepare(sql, 2, types);
 
 		if (plan == NULL)
@@ -450,9 +512,26 @@ dunning_trigger(PG_FUNCTION_ARGS)
 		run_plan(t, PLAN_UPSERT_FRESH, &a, RelationGetRelid(rel));
 	else if (TRIGGER_FIRED_BY_UPDATE(ev))
 	{
-		run_plan(t, PLAN_GONE_UPDATE, &a, RelationGetRelid(rel));
-		run_plan(t, PLAN_CLOSE, &a, RelationGetRelid(rel));
-		run_plan(t, PLAN_UPSERT_HISTORY, &a, RelationGetRelid(rel));
+		/* UPDATE ... SET of columns we do not map changes nothing for us */
+		const Bitmapset *cols = trigdata->tg_updatedcols;
+		bool		key_changed = (cols == NULL);
+		bool		any_changed = (cols == NULL);
+
+		for (int i = 0; cols && i < t->natts; i++)
+		{
+			bool		hit = bms_is_member(t->atts[i] - FirstLowInvalidHeapAttributeNumber, cols);
+
+			any_changed |= hit;
+			if (i < t->nkeyatts)
+				key_changed |= hit;
+		}
+		if (key_changed)
+			run_plan(t, PLAN_GONE_UPDATE, &a, RelationGetRelid(rel));
+		if (any_changed)
+		{
+			run_plan(t, PLAN_CLOSE, &a, RelationGetRelid(rel));
+			run_plan(t, PLAN_UPSERT_HISTORY, &a, RelationGetRelid(rel));
+		}
 	}
 	else if (TRIGGER_FIRED_BY_DELETE(ev))
 		run_plan(t, PLAN_GONE_DELETE, &a, RelationGetRelid(rel));
@@ -502,10 +581,10 @@ dunning_resync(PG_FUNCTION_ARGS)
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = CStringGetTextDatum(a.policy);
-	sql = build_sql(PLAN_CLOSE, &a, table);
+	sql = build_sql(PLAN_CLOSE, &a, table, false);
 	if (SPI_execute_with_args(sql, 2, types, values, NULL, false, 0) < 0)
 		elog(ERROR, "could not settle closed invoices");
-	sql = build_sql(PLAN_UPSERT_HISTORY, &a, table);
+	sql = build_sql(PLAN_UPSERT_HISTORY, &a, table, false);
 	if (SPI_execute_with_args(sql, 2, types, values, NULL, false, 0) < 0)
 		elog(ERROR, "could not queue existing invoices");
 	queued = SPI_processed;

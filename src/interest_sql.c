@@ -84,14 +84,13 @@ to_fixed(Numeric n, int scale)
 				return r;		/* more decimals than the scale: not exact */
 			continue;
 		}
-		if (++digits > 17)
-			return r;
 		v = v * 10 + (*p - '0');
+		/* at most 15 digits once scaled: products stay far inside int128 */
+		if (++digits + (scale - (decimals < 0 ? 0 : decimals)) > 15)
+			return r;
 	}
 	for (int i = (decimals < 0 ? 0 : decimals); i < scale; i++)
 		v *= 10;
-	if (v > INT64CONST(1000000000000000000))
-		return r;
 	pfree(s);
 	r.ok = true;
 	r.v = neg ? -v : v;
@@ -393,15 +392,29 @@ num_sign(Datum n)
 											 NumericGetDatum(int64_to_numeric(0))));
 }
 
-/* amount x rate% x days / (100 x basis), rounded half away from zero to cents */
+/*
+ * amount x rate% x days / (100 x basis), rounded half away from zero to
+ * cents, exactly whatever the magnitude: cents = amount x rate x days x 100
+ * / (100 x basis) by integer division with the remainder deciding the
+ * rounding (numeric_div alone would choose its own scale for huge values).
+ */
 static Datum
 segment_interest(Datum amount, Datum rate, int64 days, int basis)
 {
-	Datum		x = DirectFunctionCall2(numeric_mul, amount, rate);
+	Datum		n = DirectFunctionCall2(numeric_mul, amount, rate);
+	Datum		d = NumericGetDatum(int64_to_numeric(100 * (int64) basis));
+	Datum		q,
+				r,
+				twice_r;
 
-	x = DirectFunctionCall2(numeric_mul, x, NumericGetDatum(int64_to_numeric(days)));
-	x = DirectFunctionCall2(numeric_div, x, NumericGetDatum(int64_to_numeric(100 * (int64) basis)));
-	return DirectFunctionCall2(numeric_round, x, Int32GetDatum(2));
+	n = DirectFunctionCall2(numeric_mul, n, NumericGetDatum(int64_to_numeric(days * 100)));
+	q = DirectFunctionCall2(numeric_div_trunc, n, d);
+	r = DirectFunctionCall2(numeric_sub, n, DirectFunctionCall2(numeric_mul, q, d));
+	twice_r = DirectFunctionCall1(numeric_abs, DirectFunctionCall2(numeric_add, r, r));
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, twice_r, d)) >= 0)
+		q = DirectFunctionCall2(numeric_add, q,
+								NumericGetDatum(int64_to_numeric(num_sign(n) < 0 ? -1 : 1)));
+	return DirectFunctionCall2(numeric_mul, q, num("0.01"));
 }
 
 /* the same in integers: cents x rate_e4 x days / (basis x 10^6), half away from zero */

@@ -3,7 +3,7 @@
 # ar_build_install: builds, installs (system-wide, or into ./tmp_install when
 # AR_CREDIT_STAGING is set) and fills the array venv_opts with the
 # pg_virtualenv options for a throwaway cluster that sees the installation.
-# ar_lock_clusters: pg_virtualenv clusters run by root share a name and a
+# ar_with_cluster_lock: pg_virtualenv clusters run by root share a name and a
 # socket directory, so only one runs at a time on a machine.
 
 ar_build_install() {
@@ -23,8 +23,13 @@ ar_build_install() {
 }
 
 ar_lock_clusters() {
-    local lock=/tmp/ar_credit-pg_virtualenv.lock
-    [ "$(id -u)" -eq 0 ] || lock=/tmp/ar_credit-pg_virtualenv.$(id -u).lock
-    exec 9>"$lock"
-    flock 9
+    AR_CLUSTER_LOCK=/tmp/ar_credit-pg_virtualenv.lock
+    [ "$(id -u)" -eq 0 ] || AR_CLUSTER_LOCK=/tmp/ar_credit-pg_virtualenv.$(id -u).lock
+}
+
+# run a command holding the cluster lock; the lock's file descriptor is closed
+# for the command (flock -o), so a server it starts cannot keep the lock
+ar_with_cluster_lock() {
+    ar_lock_clusters
+    flock -o "$AR_CLUSTER_LOCK" "$@"
 }

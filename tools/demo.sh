@@ -8,5 +8,4 @@ source tools/common.sh
 
 tools/setup-debian.sh
 ar_build_install
-ar_lock_clusters
-pg_virtualenv "${venv_opts[@]}" psql -X -q -v ON_ERROR_STOP=1 -P pager=off -f tools/demo.sql
+ar_with_cluster_lock pg_virtualenv "${venv_opts[@]}" psql -X -q -v ON_ERROR_STOP=1 -P pager=off -f tools/demo.sql

@@ -21,5 +21,4 @@ make -s unittest | tee "$unit_log"
 unit_pass=$(grep -c '^ok ' "$unit_log" || true)
 rm -f "$unit_log"
 
-ar_lock_clusters
-pg_virtualenv "${venv_opts[@]}" tools/run-cluster-tests.sh "$unit_pass"
+ar_with_cluster_lock pg_virtualenv "${venv_opts[@]}" tools/run-cluster-tests.sh "$unit_pass"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Dunning (issue 6):
+#  1. bulk INSERT then UPDATE (mark paid) of 100k invoices on a tracked table,
+#     against (a) the untracked table and (b) the floor: the untracked table
+#     plus the same queue rows written set-based into a bare copy of
+#     dunning_queue (same indexes, no trigger);
+#  2. pgbench, 4 clients claiming and completing batches of reminders;
+#     duplicates checked afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+N=${BENCH_DUNNING_ROWS:-100000}
+Q=${BENCH_DUNNING_QUEUE:-50000}
+
+psql -X -q <<SQL
+CREATE EXTENSION ar_credit;
+CREATE TABLE src AS
+  SELECT 'INV-' || i AS no, (i % 500) AS cust, current_date + (i % 90) - 30 AS due,
+         round((100 + (i % 1000) * 7.31)::numeric, 2) AS amount, 'open'::text AS status
+    FROM generate_series(1, $N) AS i;
+CREATE TABLE inv_plain (no text PRIMARY KEY, cust int, due date, amount numeric(12,2), status text);
+CREATE TABLE inv_tracked (LIKE inv_plain INCLUDING ALL);
+SELECT ar_credit.track('inv_tracked', 'no', 'due', 'amount', 'status', 'cust');
+CREATE TABLE queue_copy (LIKE ar_credit.dunning_queue INCLUDING ALL);
+VACUUM ANALYZE src;
+SQL
+
+ins="INSERT INTO inv_plain SELECT * FROM src"
+ins_tracked="INSERT INTO inv_tracked SELECT * FROM src"
+t_ins_plain=$(bench_tx_ms "" "$ins")
+t_ins_tracked=$(bench_tx_ms "" "$ins_tracked")
+# the queue rows the tracked insert writes, written set-based into the bare copy
+psql -X -q -c "$ins_tracked"
+t_ins_copy=$(bench_tx_ms "" "INSERT INTO queue_copy OVERRIDING SYSTEM VALUE SELECT * FROM ar_credit.dunning_queue")
+queued=$(psql -X -q -At -c "SELECT count(*) FROM ar_credit.dunning_queue")
+
+psql -X -q -c "$ins" -c "INSERT INTO queue_copy OVERRIDING SYSTEM VALUE SELECT * FROM ar_credit.dunning_queue" -c "VACUUM ANALYZE"
+t_upd_plain=$(bench_tx_ms "" "UPDATE inv_plain SET status = 'paid'")
+t_upd_tracked=$(bench_tx_ms "" "UPDATE inv_tracked SET status = 'paid'")
+t_upd_copy=$(bench_tx_ms "" "UPDATE queue_copy SET state = 'cancelled', settled = true, updated_at = now() WHERE NOT settled")
+
+floor_ins=$(awk -v a="$t_ins_plain" -v b="$t_ins_copy" 'BEGIN{print a+b}')
+floor_upd=$(awk -v a="$t_upd_plain" -v b="$t_upd_copy" 'BEGIN{print a+b}')
+echo "rows: $N invoices, $queued reminders queued (best of 3, ms)"
+echo "INSERT: untracked $t_ins_plain | tracked $t_ins_tracked | floor $floor_ins (untracked + $t_ins_copy queue copy)"
+echo "UPDATE: untracked $t_upd_plain | tracked $t_upd_tracked | floor $floor_upd (untracked + $t_upd_copy queue copy)"
+echo "ratio tracked / untracked INSERT: $(ratio "$t_ins_tracked" "$t_ins_plain")   tracked / floor INSERT: $(ratio "$t_ins_tracked" "$floor_ins")  (target <= 1.25)"
+echo "ratio tracked / untracked UPDATE: $(ratio "$t_upd_tracked" "$t_upd_plain")   tracked / floor UPDATE: $(ratio "$t_upd_tracked" "$floor_upd")  (target <= 1.25)"
+
+# 2. workers: Q reminders due today, 4 clients claiming and completing 100 at a time
+psql -X -q <<SQL
+SELECT ar_credit.untrack('inv_tracked');
+TRUNCATE ar_credit.dunning_queue;
+CREATE TABLE inv_work (no text PRIMARY KEY, due date, amount numeric);
+SELECT ar_credit.track('inv_work', 'no', 'due', 'amount');
+INSERT INTO inv_work SELECT 'W-' || i, current_date - 3, 100 FROM generate_series(1, $Q) AS i;
+VACUUM ANALYZE ar_credit.dunning_queue;
+SQL
+script=$(mktemp)
+echo "SELECT count(ar_credit.complete_reminder(c.id)) FROM ar_credit.claim_reminders(100, 'w' || :client_id) AS c;" > "$script"
+tx=$(( Q / 100 / 4 ))
+start=$(date +%s.%N)
+pgbench -n -c 4 -j 4 -t "$tx" -f "$script" >/dev/null
+end=$(date +%s.%N)
+rm -f "$script"
+read -r sent dups left <<<"$(psql -X -q -At -F ' ' -c "
+  SELECT count(*) FILTER (WHERE state = 'sent'),
+         (SELECT count(*) FROM (SELECT invoice_key, level FROM ar_credit.dunning_queue
+                                 WHERE state IN ('sent', 'claimed') GROUP BY 1, 2 HAVING count(*) > 1) AS d),
+         count(*) FILTER (WHERE state IN ('pending', 'claimed') AND remind_on <= current_date)
+    FROM ar_credit.dunning_queue")"
+rate=$(awk -v n="$sent" -v s="$start" -v e="$end" 'BEGIN{printf "%.0f", n/(e-s)}')
+echo "workers: 4 pgbench clients, batches of 100: $sent reminders sent in $(awk -v s="$start" -v e="$end" 'BEGIN{printf "%.2f", e-s}') s = $rate reminders/s (target >= 5000); duplicates: $dups; due but unsent: $left"
