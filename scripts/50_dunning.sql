@@ -120,6 +120,9 @@ CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
     WHERE state IN ('pending', 'claimed');
 CREATE INDEX dunning_queue_open ON ar_credit.dunning_queue (source, invoice_key, id)
     WHERE NOT settled;
+-- the reminders already sent for an invoice, read when it reopens
+CREATE INDEX dunning_queue_sent ON ar_credit.dunning_queue (source, invoice_key)
+    WHERE state = 'sent';
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
 
