@@ -164,7 +164,8 @@ DECLARE
 BEGIN
     FOR tg IN SELECT t.tgname FROM pg_catalog.pg_trigger AS t
                WHERE t.tgrelid = invoices
-                 AND t.tgname IN ('ar_credit_dunning_ins', 'ar_credit_dunning_upd', 'ar_credit_dunning_del')
+                 AND t.tgname IN ('ar_credit_dunning_ins', 'ar_credit_dunning_upd', 'ar_credit_dunning_del',
+                                  'ar_credit_dunning_trunc')
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', tg, invoices);
     END LOOP;
@@ -278,6 +279,8 @@ BEGIN
                               ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
     EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_del AFTER DELETE ON %s'
                               ' REFERENCING OLD TABLE AS ar_credit_old'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_trunc AFTER TRUNCATE ON %s'
                               ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
 
     INSERT INTO ar_credit.tracked_table AS t (relid, key_columns, due_column, amount_column, status_column,

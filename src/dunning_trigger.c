@@ -58,6 +58,8 @@ typedef enum PlanKind
 	PLAN_CLOSE,					/* closed, ignored or amount <= 0: cancel and settle */
 	PLAN_GONE_UPDATE,			/* UPDATE: keys that disappeared (key changed) */
 	PLAN_GONE_DELETE,			/* DELETE */
+	PLAN_UPDATE,				/* UPDATE: close and reconcile in one pass over the new rows */
+	PLAN_TRUNCATE,				/* TRUNCATE: every invoice is gone */
 	NPLANS
 } PlanKind;
 
@@ -227,6 +229,20 @@ append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool dist
 
 #define LIVE "('pending', 'claimed', 'suspended')"
 
+/* the live reminder is rescheduled, except what a worker holds */
+#define UPSERT_TAIL \
+	" ON CONFLICT (source, invoice_key) WHERE state IN " LIVE \
+	" DO UPDATE SET customer_key = EXCLUDED.customer_key," \
+	" amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency," \
+	" due_date = EXCLUDED.due_date, policy = EXCLUDED.policy," \
+	" level = CASE WHEN q.state = 'claimed' THEN q.level ELSE EXCLUDED.level END," \
+	" channel = CASE WHEN q.state = 'claimed' THEN q.channel ELSE EXCLUDED.channel END," \
+	" label = CASE WHEN q.state = 'claimed' THEN q.label ELSE EXCLUDED.label END," \
+	" remind_on = CASE WHEN q.state = 'claimed' THEN q.remind_on ELSE EXCLUDED.remind_on END," \
+	" state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'" \
+	" WHEN q.state = 'claimed' THEN 'claimed' ELSE 'pending' END," \
+	" updated_at = pg_catalog.now()"
+
 static char *
 build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_key)
 {
@@ -257,18 +273,41 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_ke
 									   " AS n CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(n.due,"
 									   " CURRENT_DATE, 0, $2, NULL, 5, n.amt) AS r) AS x");
 			appendStringInfoString(&sql,
-								   " WHERE x.r IS NOT NULL"
-								   " ON CONFLICT (source, invoice_key) WHERE state IN " LIVE
-								   " DO UPDATE SET customer_key = EXCLUDED.customer_key,"
-								   " amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,"
-								   " due_date = EXCLUDED.due_date, policy = EXCLUDED.policy,"
-								   " level = CASE WHEN q.state = 'claimed' THEN q.level ELSE EXCLUDED.level END,"
-								   " channel = CASE WHEN q.state = 'claimed' THEN q.channel ELSE EXCLUDED.channel END,"
-								   " label = CASE WHEN q.state = 'claimed' THEN q.label ELSE EXCLUDED.label END,"
-								   " remind_on = CASE WHEN q.state = 'claimed' THEN q.remind_on ELSE EXCLUDED.remind_on END,"
-								   " state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'"
-								   " WHEN q.state = 'claimed' THEN 'claimed' ELSE 'pending' END,"
-								   " updated_at = pg_catalog.now()");
+								   " WHERE x.r IS NOT NULL" UPSERT_TAIL);
+			break;
+		case PLAN_UPDATE:
+			/* classify the new rows once; settle the closed ones, upsert the others */
+			appendStringInfoString(&sql, "WITH n AS MATERIALIZED ");
+			append_source(&sql, a, table ? table : NEW_TABLE, false, NULL);
+			appendStringInfoString(&sql,
+								   ", c AS (UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN q.state IN " LIVE
+								   " THEN 'cancelled' ELSE q.state END, settled = true, updated_at = pg_catalog.now()"
+								   " FROM n WHERE n.cls IN ('closed', 'ignored') AND q.source = $1 AND NOT q.settled"
+								   " AND q.invoice_key = n.k)"
+								   " INSERT INTO ar_credit.dunning_queue AS q (source, invoice_key, customer_key, level,"
+								   " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
+								   " SELECT $1, n.k, n.cust, (x.r).level, (x.r).channel, (x.r).label, (x.r).remind_on,"
+								   " n.due, n.amt, n.cur, $2,"
+								   " CASE WHEN n.cls = 'suspended' THEN 'suspended' ELSE 'pending' END FROM (SELECT ");
+			if (!unique_key)
+				appendStringInfoString(&sql, "DISTINCT ON (k) ");
+			appendStringInfoString(&sql, "* FROM n WHERE n.cls IN ('open', 'suspended')");
+			if (!unique_key)
+				appendStringInfoString(&sql, " ORDER BY k");
+			appendStringInfoString(&sql,
+								   ") AS n LEFT JOIN LATERAL (SELECT max(h.level) AS last_level,"
+								   " max(h.sent_at)::pg_catalog.date AS last_sent"
+								   " FROM ar_credit.dunning_queue AS h WHERE h.source = $1"
+								   " AND h.invoice_key = n.k AND h.state = 'sent') AS h ON true"
+								   " CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(n.due, CURRENT_DATE,"
+								   " COALESCE(h.last_level, 0), $2, h.last_sent, 5, n.amt) AS r) AS x"
+								   " WHERE x.r IS NOT NULL" UPSERT_TAIL);
+			break;
+		case PLAN_TRUNCATE:
+			appendStringInfoString(&sql,
+								   "UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN q.state IN " LIVE
+								   " THEN 'cancelled' ELSE q.state END, settled = true, updated_at = pg_catalog.now()"
+								   " WHERE q.source = $1 AND NOT q.settled AND $2 IS NOT NULL");
 			break;
 		case PLAN_CLOSE:
 			appendStringInfoString(&sql,
@@ -469,7 +508,7 @@ dunning_trigger(PG_FUNCTION_ARGS)
 	is_row = TRIGGER_FIRED_FOR_ROW(ev);
 	rel = trigdata->tg_relation;
 
-	if (!is_row)
+	if (!is_row && !TRIGGER_FIRED_BY_TRUNCATE(ev))
 	{
 		/* statement level: nothing to do for an empty transition table */
 		Tuplestorestate *ts = TRIGGER_FIRED_BY_DELETE(ev) ? trigdata->tg_oldtable : trigdata->tg_newtable;
@@ -503,10 +542,18 @@ dunning_trigger(PG_FUNCTION_ARGS)
 	else if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "could not register the transition tables");
 
-	/* statements are schema-qualified; pin search_path anyway while they run */
+	/*
+	 * Statements are schema-qualified; pin search_path anyway while they run.
+	 * The planner cannot estimate how many transition rows are closed or
+	 * open (a CASE over the user's columns): steer it away from nested loops
+	 * over thousands of keys, which are the wrong guess for bulk statements.
+	 */
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	if (!is_row)
+		(void) set_config_option("enable_nestloop", "off",
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	if (TRIGGER_FIRED_BY_INSERT(ev))
 		run_plan(t, PLAN_UPSERT_FRESH, &a, RelationGetRelid(rel));
@@ -514,8 +561,13 @@ dunning_trigger(PG_FUNCTION_ARGS)
 	{
 		/* UPDATE ... SET of columns we do not map changes nothing for us */
 		const Bitmapset *cols = trigdata->tg_updatedcols;
-		bool		key_changed = (cols == NULL);
-		bool		any_changed = (cols == NULL);
+		bool		key_changed;
+		bool		any_changed;
+
+		/* a BEFORE UPDATE row trigger may change columns the SET list does not name */
+		if (rel->trigdesc && rel->trigdesc->trig_update_before_row)
+			cols = NULL;
+		key_changed = any_changed = (cols == NULL);
 
 		for (int i = 0; cols && i < t->natts; i++)
 		{
@@ -528,14 +580,12 @@ dunning_trigger(PG_FUNCTION_ARGS)
 		if (key_changed)
 			run_plan(t, PLAN_GONE_UPDATE, &a, RelationGetRelid(rel));
 		if (any_changed)
-		{
-			run_plan(t, PLAN_CLOSE, &a, RelationGetRelid(rel));
-			run_plan(t, PLAN_UPSERT_HISTORY, &a, RelationGetRelid(rel));
-		}
+			run_plan(t, PLAN_UPDATE, &a, RelationGetRelid(rel));
 	}
 	else if (TRIGGER_FIRED_BY_DELETE(ev))
 		run_plan(t, PLAN_GONE_DELETE, &a, RelationGetRelid(rel));
-	/* TRUNCATE is not tracked: track() refuses nothing, untrack() cleans up */
+	else if (TRIGGER_FIRED_BY_TRUNCATE(ev))
+		run_plan(t, PLAN_TRUNCATE, &a, RelationGetRelid(rel));
 
 	AtEOXact_GUC(true, save_nestlevel);
 	SPI_finish();

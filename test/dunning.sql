@@ -1,0 +1,664 @@
+--
+-- pgTAP behaviour tests of dunning policies, the next reminder, invoice
+-- tracking, the dunning queue, its worker API, views and privileges (SPEC
+-- sections 5 and 6).
+--
+-- Reminders are computed as of CURRENT_DATE, so every date below is relative
+-- to it (D = current_date).  Tests marked "Regression" pin bugs this
+-- file found (fixed); tests marked "Regression" pin bugs this file found.  Run with pg_prove in a database where pgtap is
+-- installed.
+--
+BEGIN;
+CREATE EXTENSION ar_credit;
+SET LOCAL search_path = public, ar_credit;
+SET LOCAL datestyle = 'ISO, YMD';
+
+SELECT plan(254);
+
+-- helpers (rolled back with everything else)
+CREATE SCHEMA dunning_t;
+GRANT USAGE ON SCHEMA dunning_t TO PUBLIC;
+
+-- the live reminder of an invoice as 'state Llevel channel +days amount customer currency'
+-- (days = remind_on - current_date), 'none' or 'many'
+CREATE FUNCTION dunning_t.live_of(src regclass, k text) RETURNS text
+LANGUAGE sql AS $$
+    SELECT CASE count(*) WHEN 0 THEN 'none' WHEN 1 THEN
+             max(pg_catalog.format('%s L%s %s %s%s %s %s %s', q.state, q.level, q.channel,
+                 CASE WHEN q.remind_on >= current_date THEN '+' ELSE '' END, q.remind_on - current_date,
+                 q.amount_due, coalesce(q.customer_key, '-'), coalesce(q.currency, '-')))
+           ELSE 'many' END
+      FROM ar_credit.dunning_queue AS q
+     WHERE q.source = src AND q.invoice_key = k AND q.state IN ('pending', 'claimed', 'suspended')
+$$;
+
+-- every reminder of an invoice, oldest first: 'state:level ...' ('' when none)
+CREATE FUNCTION dunning_t.hist_of(src regclass, k text) RETURNS text
+LANGUAGE sql AS $$
+    SELECT coalesce(string_agg(q.state || ':' || q.level, ' ' ORDER BY q.id), '')
+      FROM ar_credit.dunning_queue AS q
+     WHERE q.source = src AND q.invoice_key = k
+$$;
+
+-- invoices with more than one live reminder (must always be 0)
+CREATE FUNCTION dunning_t.dup_live() RETURNS bigint
+LANGUAGE sql AS $$
+    SELECT count(*) FROM (SELECT 1 FROM ar_credit.dunning_queue AS q
+                           WHERE q.state IN ('pending', 'claimed', 'suspended')
+                           GROUP BY q.source, q.invoice_key HAVING count(*) > 1) AS d
+$$;
+
+-- id of the live reminder of an invoice
+CREATE FUNCTION dunning_t.live_id(src regclass, k text) RETURNS bigint
+LANGUAGE sql AS $$
+    SELECT q.id FROM ar_credit.dunning_queue AS q
+     WHERE q.source = src AND q.invoice_key = k AND q.state IN ('pending', 'claimed', 'suspended')
+$$;
+
+-- the reminder as 'Llevel +days channel' for next_reminder, or 'none'
+CREATE FUNCTION dunning_t.nr(due date, last_level int DEFAULT 0, policy text DEFAULT 'standard',
+                             last_sent date DEFAULT NULL, min_gap int DEFAULT 5) RETURNS text
+LANGUAGE sql AS $$
+    SELECT coalesce(max(pg_catalog.format('L%s %s%s %s', r.level,
+                        CASE WHEN r.remind_on >= current_date THEN '+' ELSE '' END,
+                        r.remind_on - current_date, r.channel)), 'none')
+      FROM ar_credit.next_reminder(due, current_date, last_level, policy, last_sent, min_gap) AS r
+$$;
+
+-- ---------------------------------------------------------------------
+-- shipped policies (SPEC section 5)
+-- ---------------------------------------------------------------------
+SELECT results_eq(
+    $$SELECT level, offset_days, channel, label FROM ar_credit.dunning_step WHERE policy = 'standard' ORDER BY level$$,
+    $$VALUES (1, -15, 'email', 'courtesy reminder'), (2, -7, 'email', 'payment due soon'),
+             (3, 1, 'email', 'first reminder'), (4, 15, 'phone', 'second reminder'),
+             (5, 30, 'registered_letter', 'formal notice'), (6, 45, 'collection', 'handover to collection')$$,
+    'standard policy: six levels as in SPEC section 5');
+SELECT results_eq(
+    $$SELECT level, offset_days, channel, label FROM ar_credit.dunning_step WHERE policy = 'strict' ORDER BY level$$,
+    $$VALUES (1, -15, 'email', 'courtesy reminder'), (2, -7, 'email', 'payment due soon'),
+             (3, 1, 'email', 'first reminder'), (4, 8, 'phone', 'second reminder'),
+             (5, 15, 'registered_letter', 'formal notice'), (6, 30, 'collection', 'handover to collection')$$,
+    'strict policy: -15, -7, +1, +8 phone, +15 formal notice, +30 collection');
+SELECT is((SELECT array_agg(DISTINCT policy ORDER BY policy) FROM ar_credit.dunning_step), ARRAY['standard', 'strict'],
+          'exactly the two shipped policies');
+SELECT is((SELECT bool_and(shipped) AND bool_and(min_amount = 0) FROM ar_credit.dunning_step), true,
+          'shipped rows are marked shipped, no minimum amount');
+
+-- ---------------------------------------------------------------------
+-- next_reminder (standard: -15, -7, +1, +15, +30, +45)
+-- ---------------------------------------------------------------------
+SELECT is(dunning_t.nr(current_date + 20), 'L1 +5 email', 'due in 20 days: courtesy reminder 15 days before');
+SELECT is(dunning_t.nr(current_date + 15), 'L1 +0 email', 'due in 15 days: courtesy reminder today');
+SELECT is(dunning_t.nr(current_date + 10), 'L2 +3 email', 'due in 10: level 1 passed, skipped; level 2 at due-7');
+SELECT is(dunning_t.nr(current_date + 7), 'L2 +0 email', 'due in 7: level 2 today');
+SELECT is(dunning_t.nr(current_date + 5), 'L3 +6 email', 'due in 5: both pre-due steps passed; level 3 at due+1');
+SELECT is(dunning_t.nr(current_date - 1), 'L3 +0 email', 'due yesterday: level 3 today');
+SELECT is(dunning_t.nr(current_date - 10), 'L3 +0 email', 'overdue 10 days: level 3 as of today');
+SELECT is(dunning_t.nr(current_date - 100), 'L3 +0 email', 'overdue 100 days: still one level at a time (level 3)');
+SELECT is(dunning_t.nr(current_date + 20, 1), 'L2 +13 email', 'after level 1: level 2 at due-7');
+SELECT is(dunning_t.nr(current_date + 3, 1), 'L3 +4 email', 'after level 1, level 2 passed: skipped to level 3');
+SELECT is(dunning_t.nr(current_date, 2), 'L3 +1 email', 'after level 2: level 3 at due+1');
+SELECT is(dunning_t.nr(current_date, 3), 'L4 +15 phone', 'after level 3: level 4 at due+15 by phone');
+SELECT is(dunning_t.nr(current_date, 4), 'L5 +30 registered_letter', 'after level 4: formal notice at due+30');
+SELECT is(dunning_t.nr(current_date, 5), 'L6 +45 collection', 'after level 5: collection at due+45');
+SELECT is(dunning_t.nr(current_date, 6), 'none', 'after the last level: no row');
+SELECT is(dunning_t.nr(current_date, 9), 'none', 'beyond the last level: no row');
+SELECT is(dunning_t.nr(current_date - 100, 3), 'L4 +0 phone', 'overdue 100 after level 3: level 4 today (as_of later than step)');
+SELECT is(dunning_t.nr(current_date - 100, 5), 'L6 +0 collection', 'overdue 100 after level 5: level 6 today');
+SELECT is(dunning_t.nr(current_date - 100, 3, 'standard', current_date - 2), 'L4 +3 phone',
+          'min gap: last sent 2 days ago, 5 days gap: in 3 days');
+SELECT is(dunning_t.nr(current_date - 100, 3, 'standard', current_date - 10), 'L4 +0 phone',
+          'min gap already elapsed: today');
+SELECT is(dunning_t.nr(current_date - 100, 3, 'standard', current_date, 0), 'L4 +0 phone', 'min gap 0: today');
+SELECT is(dunning_t.nr(current_date - 100, 3, 'standard', current_date, 12), 'L4 +12 phone', 'min gap 12 from today');
+SELECT is(dunning_t.nr(current_date + 20, 1, 'standard', current_date), 'L2 +13 email',
+          'step date later than last_sent + gap: the step date');
+SELECT is(dunning_t.nr(current_date + 20, 1, 'standard', current_date + 10), 'L2 +15 email',
+          'last_sent + gap later than the step date: pushed');
+SELECT is(dunning_t.nr(current_date + 8, 1, 'standard', current_date, 5), 'L2 +5 email',
+          'pre-due step still ahead (due-7 = +1) pushed by the gap to +5');
+-- strict
+SELECT is(dunning_t.nr(current_date + 20, 0, 'strict'), 'L1 +5 email', 'strict: courtesy reminder at due-15');
+SELECT is(dunning_t.nr(current_date + 10, 0, 'strict'), 'L2 +3 email', 'strict: level 2 at due-7');
+SELECT is(dunning_t.nr(current_date, 2, 'strict'), 'L3 +1 email', 'strict: level 3 at due+1');
+SELECT is(dunning_t.nr(current_date, 3, 'strict'), 'L4 +8 phone', 'strict: level 4 at due+8 by phone');
+SELECT is(dunning_t.nr(current_date, 4, 'strict'), 'L5 +15 registered_letter', 'strict: formal notice at due+15');
+SELECT is(dunning_t.nr(current_date, 5, 'strict'), 'L6 +30 collection', 'strict: collection at due+30');
+SELECT is(dunning_t.nr(current_date, 6, 'strict'), 'none', 'strict: no row after level 6');
+-- labels and argument handling
+SELECT results_eq($$SELECT level, remind_on - current_date, channel, label FROM ar_credit.next_reminder(current_date, current_date, 4)$$,
+                  $$VALUES (5, 30, 'registered_letter', 'formal notice')$$, 'next_reminder returns level, remind_on, channel, label');
+SELECT is((SELECT count(*) FROM ar_credit.next_reminder(current_date - 1000, current_date)), 1::bigint,
+          'defaults: last_level 0, standard, no last_sent, gap 5');
+SELECT is((SELECT count(*) FROM ar_credit.next_reminder(NULL, current_date)), 0::bigint, 'NULL due: no row');
+SELECT throws_ok($$SELECT * FROM ar_credit.next_reminder(current_date, current_date, 0, 'no_such_policy')$$,
+                 '22023', NULL, 'unknown policy: 22023');
+SELECT throws_ok($$SELECT * FROM ar_credit.next_reminder(current_date, current_date, 0, 'Standard')$$,
+                 '22023', NULL, 'policy names are exact: Standard is unknown');
+SELECT throws_ok($$SELECT * FROM ar_credit.next_reminder(current_date, current_date, 0, 'standard', NULL, -1)$$,
+                 '22023', NULL, 'negative min gap: 22023');
+SELECT throws_ok($$SELECT ar_credit.next_reminder_rec(current_date, current_date, 0, 'no_such_policy', NULL, 5, 100)$$,
+                 '22023', NULL, 'next_reminder_rec: unknown policy 22023');
+
+-- min_amount, with a user policy
+INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label, min_amount) VALUES
+    ('t_big', 1, 1, 'email', 'reminder', 0),
+    ('t_big', 2, 10, 'phone', 'call', 1000),
+    ('t_big', 3, 20, 'collection', 'collection', 0);
+SELECT is((SELECT shipped FROM ar_credit.dunning_step WHERE policy = 't_big' AND level = 2), false,
+          'a user row is not shipped');
+SELECT is(dunning_t.nr(current_date, 1, 't_big'), 'L2 +10 phone', 'a new policy is seen at once (cache invalidated)');
+SELECT is((SELECT (r).level FROM (SELECT ar_credit.next_reminder_rec(current_date, current_date, 1, 't_big', NULL, 5, 500) AS r) s),
+          3, 'min_amount: level 2 (1000) skipped for 500 due');
+SELECT is((SELECT (r).level FROM (SELECT ar_credit.next_reminder_rec(current_date, current_date, 1, 't_big', NULL, 5, 1000) AS r) s),
+          2, 'min_amount: level 2 kept for exactly 1000 due');
+SELECT is((SELECT (r).level FROM (SELECT ar_credit.next_reminder_rec(current_date, current_date, 1, 't_big', NULL, 5, NULL) AS r) s),
+          2, 'min_amount: unknown amount keeps the step');
+SELECT is((SELECT (r).remind_on - current_date FROM (SELECT ar_credit.next_reminder_rec(current_date, current_date, 1, 't_big', NULL, 5, 5) AS r) s),
+          20, 'min_amount: level 3 date');
+SELECT ok(ar_credit.next_reminder_rec(current_date, current_date, 3, 't_big', NULL, 5, 5) IS NULL,
+          'next_reminder_rec: NULL after the last level');
+UPDATE ar_credit.dunning_step SET offset_days = 12 WHERE policy = 't_big' AND level = 2;
+SELECT is(dunning_t.nr(current_date, 1, 't_big'), 'L2 +12 phone', 'an edited policy is seen at once');
+SELECT throws_ok($$INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label) VALUES ('t_big', 4, 30, 'pigeon', 'x')$$,
+                 '23514', NULL, 'unknown channel refused');
+
+-- ---------------------------------------------------------------------
+-- invoice_class (SPEC section 6)
+-- ---------------------------------------------------------------------
+SELECT is(ar_credit.invoice_class(w), c, pg_catalog.format('invoice_class(%L) = %s', w, c))
+  FROM (VALUES ('open', 'open'), ('issued', 'open'), ('sent', 'open'), ('unpaid', 'open'),
+               ('partially_paid', 'open'), ('overdue', 'open'),
+               ('paid', 'closed'), ('cancelled', 'closed'), ('canceled', 'closed'), ('void', 'closed'),
+               ('written_off', 'closed'), ('credited', 'closed'),
+               ('disputed', 'suspended'), ('on_hold', 'suspended'), ('draft', 'ignored'),
+               ('PAID', 'closed'), ('Cancelled', 'closed'), ('Written_Off', 'closed'), ('DISPUTED', 'suspended'),
+               ('On_Hold', 'suspended'), ('Draft', 'ignored'), ('OPEN', 'open'),
+               ('whatever', 'open'), ('', 'open'), ('paid_in_part', 'open'), ('unpaid ', 'open')) AS v(w, c);
+SELECT is(ar_credit.invoice_class(NULL), 'open', 'invoice_class(NULL) = open');
+-- Regression (was a BUG: a status longer than 63 characters was truncated
+-- before comparison, so a long unknown word starting with "paid" and blanks
+-- was taken for paid)
+SELECT is(ar_credit.invoice_class('paid' || repeat(' ', 60) || 'later'), 'open',
+          'Regression: long unknown status starting with "paid" is open, not closed');
+
+-- ---------------------------------------------------------------------
+-- track(): validation, nothing created on failure
+-- ---------------------------------------------------------------------
+CREATE SCHEMA "Billing";
+CREATE TABLE "Billing".bad (id int, due_t text, amt_f float8, st_i int, d date, a numeric);
+CREATE VIEW "Billing".bad_v AS SELECT * FROM "Billing".bad;
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'nope', 'd', 'a')$$, '42703', NULL, 'track: missing key column 42703');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'nope', 'a')$$, '42703', NULL, 'track: missing due column 42703');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a', 'nope')$$, '42703', NULL, 'track: missing status column 42703');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'due_t', 'a')$$, '42804', NULL, 'track: text due column 42804');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'amt_f')$$, '42804', NULL, 'track: float amount column 42804');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a', 'st_i')$$, '42804', NULL, 'track: integer status column 42804');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad_v', 'id', 'd', 'a')$$, '42809', NULL, 'track: a view is not a table 42809');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a', policy => 'no_such_policy')$$, '22023', NULL,
+                 'track: unknown policy 22023');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', NULL, 'd', 'a')$$, '22023', NULL,
+                 'track: key_column NULL without a primary key 22023');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing".bad'::regclass), 0::bigint,
+          'failed track: no trigger created');
+SELECT is((SELECT count(*) FROM ar_credit.tracked_table), 0::bigint, 'failed track: no tracked_table row');
+
+-- ---------------------------------------------------------------------
+-- worker API: claim, complete, fail, dunning_due
+-- ---------------------------------------------------------------------
+CREATE TABLE "Billing".w (id int PRIMARY KEY, due date, amt numeric, st text);
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".w', 'id', 'due', 'amt', 'st')$$, 'track "Billing".w');
+INSERT INTO "Billing".w VALUES (1, current_date - 10, 100, 'open'), (2, current_date - 40, 200, 'open'),
+                               (3, current_date + 30, 300, 'open'), (4, current_date - 5, 400, 'open');
+-- as if key 2 had been queued three days ago
+UPDATE ar_credit.dunning_queue SET remind_on = current_date - 3 WHERE invoice_key = '2';
+SELECT set_eq($$SELECT invoice_key FROM ar_credit.dunning_due$$, ARRAY['1', '2', '4'],
+              'dunning_due: the live reminders due today or earlier');
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(0)$$, '22023', NULL, 'claim_reminders(0): 22023');
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(-5)$$, '22023', NULL, 'claim_reminders(-5): 22023');
+SELECT results_eq($$SELECT invoice_key, state, claimed_by, claimed_until = now() + interval '5 minutes'
+                      FROM ar_credit.claim_reminders(1, 'wa')$$,
+                  $$VALUES ('2', 'claimed', 'wa', true)$$, 'batch 1: the oldest due reminder, leased 5 minutes to wa');
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'wb', '5 minutes', current_date - 1)), 0::bigint,
+          'as_of yesterday: nothing due that is not leased already');
+SELECT results_eq($$SELECT invoice_key, claimed_by, claimed_until = now() + interval '10 minutes'
+                      FROM ar_credit.claim_reminders(10, 'wb', '10 minutes') ORDER BY invoice_key$$,
+                  $$VALUES ('1', 'wb', true), ('4', 'wb', true)$$, 'the other due reminders, not the future one, not the leased one');
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'wb')), 0::bigint, 'everything due is leased');
+SELECT results_eq($$SELECT invoice_key, level FROM ar_credit.claim_reminders(10, 'wc', '5 minutes', current_date + 15)$$,
+                  $$VALUES ('3', 1)$$, 'as_of in 15 days: the courtesy reminder of key 3');
+UPDATE ar_credit.dunning_queue SET claimed_until = now() - interval '1 second' WHERE invoice_key = '2';
+SELECT results_eq($$SELECT invoice_key, claimed_by FROM ar_credit.claim_reminders(10, 'wd')$$,
+                  $$VALUES ('2', 'wd')$$, 'an expired lease is claimed again');
+-- complete
+SELECT lives_ok(pg_catalog.format('SELECT ar_credit.complete_reminder(%s)', dunning_t.live_id('"Billing".w', '1')),
+                'complete_reminder of key 1');
+SELECT is(dunning_t.hist_of('"Billing".w', '1'), 'sent:3 pending:4', 'sent, and the next level queued');
+SELECT is(dunning_t.live_of('"Billing".w', '1'), 'pending L4 phone +5 100 - -', 'level 4 in 5 days (min gap from today)');
+SELECT lives_ok(pg_catalog.format('SELECT ar_credit.complete_reminder(%s)',
+                                  (SELECT id FROM ar_credit.dunning_queue WHERE invoice_key = '1' AND state = 'sent')),
+                'complete_reminder again (a retry): no error');
+SELECT is(dunning_t.hist_of('"Billing".w', '1'), 'sent:3 pending:4', 'a retried completion queues nothing more');
+SELECT throws_ok(pg_catalog.format('SELECT ar_credit.complete_reminder(%s)', dunning_t.live_id('"Billing".w', '1')),
+                 '55000', NULL, 'complete_reminder of a pending reminder: 55000');
+SELECT throws_ok('SELECT ar_credit.complete_reminder(-42)', '22023', NULL, 'complete_reminder of no reminder: 22023');
+-- paid while claimed: cancelled; completing it is harmless and queues nothing
+UPDATE "Billing".w SET st = 'paid' WHERE id = 4;
+SELECT is(dunning_t.hist_of('"Billing".w', '4'), 'cancelled:3', 'paid while claimed: cancelled');
+SELECT lives_ok(pg_catalog.format('SELECT ar_credit.complete_reminder(%s)',
+                                  (SELECT id FROM ar_credit.dunning_queue WHERE invoice_key = '4')),
+                'complete_reminder of a cancelled reminder: no error');
+SELECT is(dunning_t.hist_of('"Billing".w', '4'), 'cancelled:3', 'completing a cancelled reminder queues nothing');
+-- fail
+SET LOCAL ar_credit.max_attempts = 2;
+SELECT lives_ok(pg_catalog.format('SELECT ar_credit.fail_reminder(%s, %L)', dunning_t.live_id('"Billing".w', '2'), 'smtp down'),
+                'fail_reminder of key 2');
+SELECT results_eq($$SELECT state, attempts, last_error, claimed_by, next_attempt_at = now() + interval '1 minute'
+                      FROM ar_credit.dunning_queue WHERE invoice_key = '2'$$,
+                  $$VALUES ('pending', 1, 'smtp down', NULL::text, true)$$, 'first failure: pending again, retry in 1 minute');
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'we')), 0::bigint, 'not claimed before its retry time');
+UPDATE ar_credit.dunning_queue SET next_attempt_at = now() - interval '1 second' WHERE invoice_key = '2';
+SELECT results_eq($$SELECT invoice_key FROM ar_credit.claim_reminders(10, 'we')$$, $$VALUES ('2')$$,
+                  'claimed again after its retry time');
+SELECT lives_ok(pg_catalog.format('SELECT ar_credit.fail_reminder(%s, %L)', dunning_t.live_id('"Billing".w', '2'), 'smtp still down'),
+                'fail_reminder of key 2 again');
+SELECT results_eq($$SELECT state, attempts, last_error, next_attempt_at = now() + interval '2 minutes'
+                      FROM ar_credit.dunning_queue WHERE invoice_key = '2'$$,
+                  $$VALUES ('failed', 2, 'smtp still down', true)$$, 'ar_credit.max_attempts = 2: failed, backoff doubled');
+SELECT throws_ok(pg_catalog.format('SELECT ar_credit.fail_reminder(%s, %L)', dunning_t.live_id('"Billing".w', '1'), 'x'),
+                 '55000', NULL, 'fail_reminder of a pending reminder: 55000');
+SELECT throws_ok($$SELECT ar_credit.fail_reminder(-42, 'x')$$, '22023', NULL, 'fail_reminder of no reminder: 22023');
+SELECT is(dunning_t.dup_live(), 0::bigint, 'at most one live reminder per invoice');
+SELECT lives_ok($$SELECT ar_credit.untrack('"Billing".w')$$, 'untrack "Billing".w');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing".w'::regclass), 0::bigint, 'untrack: triggers dropped');
+SELECT is((SELECT count(*) FROM ar_credit.tracked_table WHERE relid = '"Billing".w'::regclass), 0::bigint,
+          'untrack: tracked_table row removed');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = '"Billing".w'::regclass
+             AND state IN ('pending', 'claimed', 'suspended')), 0::bigint, 'untrack: live reminders cancelled');
+SELECT is((SELECT string_agg(state, ',' ORDER BY id) FROM ar_credit.dunning_queue WHERE invoice_key IN ('1', '3')),
+          'sent,cancelled,cancelled', 'untrack: history kept, pending and claimed reminders cancelled');
+INSERT INTO "Billing".w VALUES (5, current_date, 10, 'open');
+SELECT is(dunning_t.hist_of('"Billing".w', '5'), '', 'untracked: new invoices are not queued');
+
+-- ---------------------------------------------------------------------
+-- transitions on a table in another schema with mixed-case quoted columns
+-- ---------------------------------------------------------------------
+CREATE TABLE "Billing"."Invoices" ("InvNo" int PRIMARY KEY, "DueOn" date, "Balance" numeric(12,2),
+                                   "Status" text, "Cust" text, "Cur" text, "Note" text);
+INSERT INTO "Billing"."Invoices" VALUES (100, current_date + 30, 900, 'issued', 'C0', 'EUR', NULL),
+                                        (101, current_date + 30, 900, 'paid', 'C0', 'EUR', NULL);
+SELECT lives_ok($$SELECT ar_credit.track('"Billing"."Invoices"', 'InvNo', 'DueOn', 'Balance', 'Status', 'Cust', 'Cur')$$,
+                'track "Billing"."Invoices" (quoted names)');
+SELECT results_eq($$SELECT key_columns, due_column, amount_column, status_column, customer_column, currency_column, policy
+                      FROM ar_credit.tracked_table WHERE relid = '"Billing"."Invoices"'::regclass$$,
+                  $$VALUES ('{InvNo}'::name[], 'DueOn'::name, 'Balance'::name, 'Status'::name, 'Cust'::name, 'Cur'::name, 'standard')$$,
+                  'tracked_table records the mapping');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 4::bigint,
+          'track: insert, update, delete and truncate triggers');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '100'), 'pending L1 email +15 900.00 C0 EUR', 'existing open invoice queued by track');
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '101'), '', 'existing paid invoice not queued');
+
+-- reopen after a payment reversal (first, while nothing else is due)
+INSERT INTO "Billing"."Invoices" VALUES (10, current_date - 20, 700, 'open', 'C10', 'EUR', NULL),
+                                        (11, current_date - 40, 800, 'open', 'C11', 'EUR', NULL);
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'w') AS c, LATERAL ar_credit.complete_reminder(c.id) AS x), 2::bigint,
+          'level 3 of invoices 10 and 11 claimed and completed');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '10'), 'pending L4 phone +5 700.00 C10 EUR', 'invoice 10: level 4 in 5 days');
+UPDATE "Billing"."Invoices" SET "Status" = 'paid' WHERE "InvNo" = 10;
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '10'), 'sent:3 cancelled:4', 'paid: live reminder cancelled');
+SELECT is((SELECT bool_and(settled) FROM ar_credit.dunning_queue WHERE invoice_key = '10'), true, 'paid: reminders settled');
+UPDATE "Billing"."Invoices" SET "Status" = 'open' WHERE "InvNo" = 10;
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '10'), 'sent:3 cancelled:4 pending:4', 'payment reversed: a new reminder');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '10'), 'pending L4 phone +5 700.00 C10 EUR',
+          'reopened: resumes after the last level sent, 5 days after it');
+-- the reminder of invoice 11 was sent 20 days ago; pay, then reverse the payment
+UPDATE ar_credit.dunning_queue SET sent_at = now() - interval '20 days', updated_at = now() - interval '20 days'
+ WHERE invoice_key = '11' AND state = 'sent';
+UPDATE "Billing"."Invoices" SET "Status" = 'paid' WHERE "InvNo" = 11;
+UPDATE "Billing"."Invoices" SET "Status" = 'unpaid' WHERE "InvNo" = 11;
+-- Regression (was a BUG: last_sent was taken from updated_at of the sent rows,
+-- which settling the invoice resets to now()); level 4 (due+15, 25 days ago)
+-- is due today
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '11'), 'pending L4 phone +0 800.00 C11 EUR',
+          'Regression: reopened 20 days after the last reminder: next level today, not pushed by the gap');
+
+-- insert
+INSERT INTO "Billing"."Invoices" VALUES (1, current_date + 20, 1000, 'open', 'C1', 'EUR', 'n'),
+    (2, current_date + 20, 1000, 'draft', 'C2', 'EUR', NULL), (3, current_date + 20, 1000, 'paid', 'C3', 'EUR', NULL),
+    (4, current_date + 20, 0, 'open', 'C4', 'EUR', NULL), (5, current_date - 10, 500, 'OVERDUE', 'C5', 'USD', NULL),
+    (6, current_date + 5, 60, 'sent', 'C6', 'EUR', NULL), (7, current_date + 40, 70, NULL, 'C7', 'EUR', NULL),
+    (8, current_date + 20, 80, 'open', 'C8', 'GBP', NULL), (12, current_date - 3, -5, 'open', 'C12', 'EUR', NULL);
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '1'), 'pending L1 email +5 1000.00 C1 EUR',
+          'insert open: level 1, email, due-15, amount, customer, currency');
+SELECT is((SELECT due_date - current_date FROM ar_credit.dunning_queue WHERE source = '"Billing"."Invoices"'::regclass AND invoice_key = '1'), 20, 'the queue keeps the due date');
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '2'), '', 'insert draft: nothing queued');
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '3'), '', 'insert paid: nothing queued');
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '4'), '', 'insert amount 0: nothing queued');
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '12'), '', 'insert negative amount: nothing queued');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '5'), 'pending L3 email +0 500.00 C5 USD', 'insert overdue: level 3 today');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '6'), 'pending L3 email +6 60.00 C6 EUR', 'insert due in 5: level 3 at due+1');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '7'), 'pending L1 email +25 70.00 C7 EUR', 'NULL status counts as open');
+-- partial payment
+UPDATE "Billing"."Invoices" SET "Balance" = 200, "Status" = 'partially_paid' WHERE "InvNo" = 5;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '5'), 'pending L3 email +0 200.00 C5 USD', 'partial payment: amount_due updated');
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '5'), 'pending:3', 'partial payment: same reminder, no new row');
+-- dispute and its end
+UPDATE "Billing"."Invoices" SET "Status" = 'disputed' WHERE "InvNo" = 5;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '5'), 'suspended L3 email +0 200.00 C5 USD', 'dispute: suspended');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_due WHERE invoice_key = '5'), 0::bigint, 'a suspended reminder is not due');
+UPDATE "Billing"."Invoices" SET "Status" = 'open', "DueOn" = current_date + 10 WHERE "InvNo" = 5;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '5'), 'pending L2 email +3 200.00 C5 USD',
+          'dispute over (due date moved): pending, rescheduled');
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '5'), 'pending:2', 'dispute and its end: the same row');
+UPDATE "Billing"."Invoices" SET "Status" = 'On_Hold' WHERE "InvNo" = 5;
+UPDATE "Billing"."Invoices" SET "Status" = 'open' WHERE "InvNo" = 5;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '5'), 'pending L2 email +3 200.00 C5 USD', 'on hold and back: pending again');
+-- due-date change
+UPDATE "Billing"."Invoices" SET "DueOn" = current_date + 40 WHERE "InvNo" = 1;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '1'), 'pending L1 email +25 1000.00 C1 EUR', 'due date moved: rescheduled');
+UPDATE "Billing"."Invoices" SET "DueOn" = current_date - 2 WHERE "InvNo" = 1;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '1'), 'pending L3 email +0 1000.00 C1 EUR', 'due date moved back: level 3 today');
+-- customer, currency change
+UPDATE "Billing"."Invoices" SET "Cust" = 'C1b', "Cur" = 'CHF' WHERE "InvNo" = 1;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '1'), 'pending L3 email +0 1000.00 C1b CHF', 'customer and currency follow');
+-- payment in full
+UPDATE "Billing"."Invoices" SET "Balance" = 0, "Status" = 'PAID' WHERE "InvNo" = 1;
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '1'), 'cancelled:3', 'paid: cancelled');
+SELECT is((SELECT settled FROM ar_credit.dunning_queue WHERE source = '"Billing"."Invoices"'::regclass AND invoice_key = '1'), true, 'paid: settled');
+-- cancellation, write-off, amount to zero
+UPDATE "Billing"."Invoices" SET "Status" = 'cancelled' WHERE "InvNo" = 6;
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '6'), 'cancelled:3', 'invoice cancelled: reminder cancelled');
+UPDATE "Billing"."Invoices" SET "Balance" = 0 WHERE "InvNo" = 8;
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '8'), 'cancelled:1', 'amount set to 0: reminder cancelled');
+UPDATE "Billing"."Invoices" SET "Balance" = 80 WHERE "InvNo" = 8;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '8'), 'pending L1 email +5 80.00 C8 GBP', 'amount back: queued again');
+UPDATE "Billing"."Invoices" SET "Status" = 'draft' WHERE "InvNo" = 8;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '8'), 'none', 'back to draft: nothing live');
+-- draft issued
+UPDATE "Billing"."Invoices" SET "Status" = 'issued' WHERE "InvNo" = 2;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '2'), 'pending L1 email +5 1000.00 C2 EUR', 'draft issued: queued');
+-- delete
+DELETE FROM "Billing"."Invoices" WHERE "InvNo" = 7;
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '7'), 'cancelled:1', 'delete: cancelled');
+-- key change
+UPDATE "Billing"."Invoices" SET "InvNo" = 9 WHERE "InvNo" = 2;
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '2'), 'cancelled:1', 'key change: old key cancelled');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '9'), 'pending L1 email +5 1000.00 C2 EUR', 'key change: new key queued');
+-- one statement, many invoices
+UPDATE "Billing"."Invoices" SET "Balance" = "Balance" + 1 WHERE "InvNo" IN (5, 9, 100);
+SELECT results_eq($$SELECT invoice_key, amount_due FROM ar_credit.dunning_queue
+                     WHERE source = '"Billing"."Invoices"'::regclass AND invoice_key IN ('5', '9', '100')
+                       AND state = 'pending' ORDER BY invoice_key$$,
+                  $$VALUES ('100', 901.00), ('5', 201.00), ('9', 1001.00)$$, 'multi-row update: every amount updated');
+-- at most one live row
+SELECT is(dunning_t.dup_live(), 0::bigint, 'at most one live reminder per invoice');
+SELECT is((SELECT indisunique AND pg_get_expr(indpred, indrelid) LIKE '%pending%claimed%suspended%'
+             FROM pg_index WHERE indexrelid = 'ar_credit.dunning_queue_live'::regclass), true,
+          'a partial unique index on the live states');
+SELECT throws_ok($$INSERT INTO ar_credit.dunning_queue (source, invoice_key, level, channel, label, remind_on, due_date, state)
+                   VALUES ('"Billing"."Invoices"', '9', 2, 'email', 'x', current_date, current_date, 'suspended')$$,
+                 '23505', NULL, 'a second live row is refused by the index');
+
+-- unrelated DDL keeps the trigger working
+ALTER TABLE "Billing"."Invoices" ADD COLUMN "Extra" int;
+ALTER TABLE "Billing"."Invoices" DROP COLUMN "Note";
+ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Extra" TO "Extra2";
+SELECT lives_ok($$INSERT INTO "Billing"."Invoices" ("InvNo", "DueOn", "Balance", "Status", "Cust", "Cur", "Extra2")
+                  VALUES (20, current_date + 16, 20, 'open', 'C20', 'EUR', 1)$$, 'insert after unrelated DDL');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 20.00 C20 EUR', 'queued after unrelated DDL');
+UPDATE "Billing"."Invoices" SET "Balance" = 15 WHERE "InvNo" = 20;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 15.00 C20 EUR', 'updated after unrelated DDL');
+-- a renamed tracked column: a clear error
+ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Balance" TO "Bal";
+SELECT throws_like($$UPDATE "Billing"."Invoices" SET "Bal" = 10 WHERE "InvNo" = 20$$,
+                   '%column "Balance"%does not exist%', 'renamed tracked column: error names the column');
+SELECT throws_ok($$INSERT INTO "Billing"."Invoices" ("InvNo", "DueOn", "Bal") VALUES (21, current_date, 1)$$,
+                 '42703', NULL, 'renamed tracked column: 42703');
+ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Bal" TO "Balance";
+SELECT lives_ok($$UPDATE "Billing"."Invoices" SET "Balance" = 10 WHERE "InvNo" = 20$$, 'renamed back: works again');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 10.00 C20 EUR', 'renamed back: amount followed');
+-- tracking again
+SELECT lives_ok($$SELECT ar_credit.track('"Billing"."Invoices"', 'InvNo', 'DueOn', 'Balance', 'Status', 'Cust', 'Cur', 'strict')$$,
+                'track again with another policy');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 4::bigint,
+          'tracking again replaces the triggers');
+SELECT is((SELECT policy FROM ar_credit.tracked_table WHERE relid = '"Billing"."Invoices"'::regclass), 'strict',
+          'tracking again updates the mapping');
+SELECT is(dunning_t.dup_live(), 0::bigint, 'tracking again: still one live reminder per invoice');
+-- untrack
+SELECT lives_ok($$SELECT ar_credit.untrack('"Billing"."Invoices"')$$, 'untrack "Billing"."Invoices"');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 0::bigint,
+          'untrack: triggers dropped');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = '"Billing"."Invoices"'::regclass
+             AND state IN ('pending', 'claimed', 'suspended')), 0::bigint, 'untrack: live reminders cancelled');
+
+-- ---------------------------------------------------------------------
+-- keys: composite (primary key), uuid
+-- ---------------------------------------------------------------------
+CREATE TABLE "Billing".lines (a int, b int, due date, amt numeric, PRIMARY KEY (a, b));
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".lines', NULL, 'due', 'amt')$$, 'track with the primary key (two columns)');
+SELECT is((SELECT key_columns FROM ar_credit.tracked_table WHERE relid = '"Billing".lines'::regclass), '{a,b}'::name[],
+          'key_columns: the primary key columns');
+INSERT INTO "Billing".lines VALUES (1, 2, current_date + 20, 10), (1, 3, current_date + 20, 20);
+SELECT is(dunning_t.live_of('"Billing".lines', '(1,2)'), 'pending L1 email +5 10 - -', 'composite key (1,2) queued');
+UPDATE "Billing".lines SET b = 4 WHERE b = 3;
+SELECT is(dunning_t.hist_of('"Billing".lines', '(1,3)') || ' / ' || dunning_t.live_of('"Billing".lines', '(1,4)'),
+          'cancelled:1 / pending L1 email +5 20 - -', 'composite key change: old cancelled, new queued');
+DELETE FROM "Billing".lines WHERE b = 2;
+SELECT is(dunning_t.hist_of('"Billing".lines', '(1,2)'), 'cancelled:1', 'composite key delete: cancelled');
+CREATE TABLE "Billing".u (id uuid PRIMARY KEY, due timestamptz, amt bigint);
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".u', 'id', 'due', 'amt')$$, 'track a uuid key, timestamptz due, bigint amount');
+INSERT INTO "Billing".u VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', current_date + 10, 5);
+SELECT is(dunning_t.live_of('"Billing".u', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), 'pending L2 email +3 5 - -', 'uuid key queued');
+DELETE FROM "Billing".u;
+SELECT is(dunning_t.hist_of('"Billing".u', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), 'cancelled:2', 'uuid key delete: cancelled');
+
+-- ---------------------------------------------------------------------
+-- FOR EACH ROW attachment by hand gives the same queue
+-- ---------------------------------------------------------------------
+CREATE TABLE "Billing".s_inv (id int PRIMARY KEY, due date, amt numeric, st text);
+CREATE TABLE "Billing".r_inv (id int PRIMARY KEY, due date, amt numeric, st text);
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".s_inv', 'id', 'due', 'amt', 'st')$$, 'track s_inv (statement level)');
+SELECT lives_ok($$CREATE TRIGGER r_inv_dunning AFTER INSERT OR UPDATE OR DELETE ON "Billing".r_inv
+                  FOR EACH ROW EXECUTE FUNCTION ar_credit.dunning_trigger('key=id', 'due=due', 'amount=amt', 'status=st')$$,
+                'attach the trigger FOR EACH ROW by hand');
+CREATE FUNCTION dunning_t.apply_ops(t regclass) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format($q$INSERT INTO %s VALUES (1, current_date + 20, 100, 'open'), (2, current_date - 10, 200, 'open'),
+                      (3, current_date - 5, 300, 'draft'), (4, current_date - 30, 400, 'open'), (5, current_date, 0, 'open'),
+                      (6, current_date + 3, 50, 'open')$q$, t);
+    EXECUTE format('UPDATE %s SET amt = amt - 50 WHERE id IN (1, 2)', t);
+    EXECUTE format($q$UPDATE %s SET st = 'disputed' WHERE id = 4$q$, t);
+    EXECUTE format($q$UPDATE %s SET st = 'paid' WHERE id = 6$q$, t);
+    EXECUTE format('UPDATE %s SET id = 7 WHERE id = 2', t);
+    EXECUTE format($q$UPDATE %s SET st = 'open' WHERE id = 3$q$, t);
+    EXECUTE format('UPDATE %s SET due = due + 1', t);
+    EXECUTE format('DELETE FROM %s WHERE id = 1', t);
+END $$;
+SELECT dunning_t.apply_ops('"Billing".s_inv');
+SELECT dunning_t.apply_ops('"Billing".r_inv');
+SELECT results_eq($$SELECT invoice_key, level, remind_on - current_date, amount_due, state, settled
+                      FROM ar_credit.dunning_queue WHERE source = '"Billing".r_inv'::regclass ORDER BY invoice_key, id$$,
+                  $$VALUES ('1', 1, 6, 50::numeric, 'cancelled', true), ('2', 3, 0, 150, 'cancelled', true),
+                           ('3', 3, 0, 300, 'pending', false), ('4', 3, 0, 400, 'suspended', false),
+                           ('6', 3, 4, 50, 'cancelled', true), ('7', 3, 0, 150, 'pending', false)$$,
+                  'FOR EACH ROW: the expected queue');
+SELECT set_eq($$SELECT invoice_key, level, channel, remind_on, amount_due, state, settled
+                  FROM ar_credit.dunning_queue WHERE source = '"Billing".r_inv'::regclass$$,
+              $$SELECT invoice_key, level, channel, remind_on, amount_due, state, settled
+                  FROM ar_credit.dunning_queue WHERE source = '"Billing".s_inv'::regclass$$,
+              'FOR EACH ROW and FOR EACH STATEMENT give the same queue');
+-- bad trigger arguments
+CREATE TABLE "Billing".bad1 (id int, due date, amt numeric);
+CREATE TRIGGER bad1_dunning AFTER INSERT ON "Billing".bad1
+    FOR EACH ROW EXECUTE FUNCTION ar_credit.dunning_trigger('key=id', 'due=due', 'amount=amt', 'colour=red');
+SELECT throws_ok($$INSERT INTO "Billing".bad1 VALUES (1, current_date, 1)$$, '22023', NULL, 'unknown trigger argument: 22023');
+CREATE TABLE "Billing".bad2 (id int, due date, amt numeric);
+CREATE TRIGGER bad2_dunning AFTER INSERT ON "Billing".bad2
+    FOR EACH ROW EXECUTE FUNCTION ar_credit.dunning_trigger('key=id', 'amount=amt');
+SELECT throws_ok($$INSERT INTO "Billing".bad2 VALUES (1, current_date, 1)$$, '22023', NULL, 'missing due= argument: 22023');
+CREATE TABLE "Billing".bad3 (id int, due date, amt numeric);
+CREATE TRIGGER bad3_dunning AFTER INSERT ON "Billing".bad3
+    FOR EACH ROW EXECUTE FUNCTION ar_credit.dunning_trigger('key=id', 'due', 'amount=amt');
+SELECT throws_ok($$INSERT INTO "Billing".bad3 VALUES (1, current_date, 1)$$, '22023', NULL, 'argument without =: 22023');
+CREATE TABLE "Billing".bad4 (id int, due date, amt numeric);
+CREATE TRIGGER bad4_dunning AFTER INSERT ON "Billing".bad4
+    FOR EACH ROW EXECUTE FUNCTION ar_credit.dunning_trigger('key=id', 'due=due', 'amount=nope');
+SELECT throws_ok($$INSERT INTO "Billing".bad4 VALUES (1, current_date, 1)$$, '42703', NULL, 'argument naming no column: 42703');
+
+-- ---------------------------------------------------------------------
+-- mapped columns changed by a BEFORE trigger, enum status, money amount
+-- ---------------------------------------------------------------------
+CREATE TABLE "Billing".bt (id int PRIMARY KEY, due date, amt numeric, st text, paid numeric DEFAULT 0, total numeric);
+CREATE FUNCTION dunning_t.bt_balance() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- the usual bookkeeping: the open balance and the status follow the payments
+    NEW.amt := NEW.total - NEW.paid;
+    IF NEW.amt <= 0 THEN
+        NEW.st := 'paid';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER bt_balance BEFORE INSERT OR UPDATE ON "Billing".bt FOR EACH ROW EXECUTE FUNCTION dunning_t.bt_balance();
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".bt', 'id', 'due', 'amt', 'st')$$, 'track "Billing".bt');
+INSERT INTO "Billing".bt (id, due, st, total) VALUES (1, current_date - 10, 'open', 100), (2, current_date - 10, 'open', 100);
+SELECT is(dunning_t.live_of('"Billing".bt', '1'), 'pending L3 email +0 100 - -', 'balance set by a BEFORE trigger: queued');
+UPDATE "Billing".bt SET paid = 40 WHERE id = 1;
+-- Regression (was a BUG): UPDATE skipped the queue when its SET list names no mapped column, but a
+-- BEFORE trigger changed the mapped amount (tg_updatedcols lists only the SET columns)
+SELECT is(dunning_t.live_of('"Billing".bt', '1'), 'pending L3 email +0 60 - -',
+          'partial payment through a BEFORE trigger: amount_due updated');
+UPDATE "Billing".bt SET paid = 100 WHERE id = 2;
+SELECT is(dunning_t.hist_of('"Billing".bt', '2'), 'cancelled:3',
+          'paid in full through a BEFORE trigger (status set to paid): reminder cancelled');
+CREATE TABLE "Billing".gen (id int PRIMARY KEY, due date, total numeric, paid numeric DEFAULT 0,
+                            amt numeric GENERATED ALWAYS AS (total - paid) STORED);
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".gen', 'id', 'due', 'amt')$$, 'track a generated amount column');
+INSERT INTO "Billing".gen (id, due, total) VALUES (1, current_date - 10, 100), (2, current_date - 10, 100);
+UPDATE "Billing".gen SET paid = 30 WHERE id = 1;
+SELECT is(dunning_t.live_of('"Billing".gen', '1'), 'pending L3 email +0 70 - -', 'generated amount: partial payment followed');
+UPDATE "Billing".gen SET paid = 100 WHERE id = 2;
+SELECT is(dunning_t.hist_of('"Billing".gen', '2'), 'cancelled:3', 'generated amount down to 0: cancelled');
+CREATE TYPE dunning_t.inv_status AS ENUM ('draft', 'open', 'paid');
+CREATE TABLE "Billing".en (id int PRIMARY KEY, due date, amt money, st dunning_t.inv_status);
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".en', 'id', 'due', 'amt', 'st')$$, 'track an enum status and a money amount');
+INSERT INTO "Billing".en VALUES (1, current_date - 1, 12.5, 'open'), (2, current_date - 1, 12.5, 'draft');
+SELECT is(dunning_t.live_of('"Billing".en', '1') || ' / ' || dunning_t.live_of('"Billing".en', '2'),
+          'pending L3 email +0 12.50 - - / none', 'enum status, money amount: queued, draft ignored');
+UPDATE "Billing".en SET st = 'paid' WHERE id = 1;
+SELECT is(dunning_t.hist_of('"Billing".en', '1'), 'cancelled:3', 'enum status paid: cancelled');
+
+-- ---------------------------------------------------------------------
+-- views: open_invoices, aging_report
+-- ---------------------------------------------------------------------
+CREATE TABLE "Billing".ag (id int PRIMARY KEY, due date, amt numeric, st text, cust text, cur text);
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".ag', 'id', 'due', 'amt', 'st', 'cust', 'cur')$$, 'track "Billing".ag');
+INSERT INTO "Billing".ag VALUES
+    (1, current_date + 10, 100, 'open', 'ACME', 'EUR'), (2, current_date, 1, 'open', 'ACME', 'EUR'),
+    (3, current_date - 1, 2, 'open', 'ACME', 'EUR'), (4, current_date - 30, 200, 'open', 'ACME', 'EUR'),
+    (5, current_date - 31, 300, 'open', 'ACME', 'EUR'), (6, current_date - 75, 400, 'disputed', 'ACME', 'EUR'),
+    (7, current_date - 100, 500, 'open', 'ACME', 'EUR'), (8, current_date - 10, 999, 'paid', 'ACME', 'EUR'),
+    (9, current_date - 10, 50, 'open', 'ACME', 'USD'), (10, current_date - 91, 7, 'open', 'Beta', 'EUR'),
+    (11, current_date - 5, 60, 'open', 'Beta', 'EUR');
+DELETE FROM "Billing".ag WHERE id = 11;
+SELECT results_eq($$SELECT invoice_key, customer_key, currency, days_past_due, amount_due, status, next_level
+                      FROM ar_credit.open_invoices WHERE source = '"Billing".ag'::regclass ORDER BY invoice_key::int$$,
+                  $$VALUES ('1', 'ACME', 'EUR', -10, 100::numeric, 'open', 2), ('2', 'ACME', 'EUR', 0, 1, 'open', 3),
+                           ('3', 'ACME', 'EUR', 1, 2, 'open', 3), ('4', 'ACME', 'EUR', 30, 200, 'open', 3),
+                           ('5', 'ACME', 'EUR', 31, 300, 'open', 3), ('6', 'ACME', 'EUR', 75, 400, 'suspended', 3),
+                           ('7', 'ACME', 'EUR', 100, 500, 'open', 3), ('9', 'ACME', 'USD', 10, 50, 'open', 3),
+                           ('10', 'Beta', 'EUR', 91, 7, 'open', 3)$$,
+                  'open_invoices: open and disputed invoices, not paid or deleted ones');
+SELECT is((SELECT array_agg(column_name::text ORDER BY ordinal_position) FROM information_schema.columns
+            WHERE table_schema = 'ar_credit' AND table_name = 'aging_report'),
+          ARRAY['source', 'customer_key', 'currency', 'current', 'd1_30', 'd31_60', 'd61_90', 'over_90', 'total'],
+          'aging_report columns');
+SELECT results_eq($$SELECT customer_key, currency, "current", d1_30, d31_60, d61_90, over_90, total
+                      FROM ar_credit.aging_report WHERE source = '"Billing".ag'::regclass ORDER BY customer_key, currency$$,
+                  $$VALUES ('ACME', 'EUR', 101::numeric, 202::numeric, 300::numeric, 400::numeric, 500::numeric, 1503::numeric),
+                           ('ACME', 'USD', 0, 50, 0, 0, 0, 50),
+                           ('Beta', 'EUR', 0, 0, 0, 0, 7, 7)$$,
+                  'aging_report: bucket totals by hand (day 0 current, 30 and 31, 91 over 90)');
+
+-- ---------------------------------------------------------------------
+-- security
+-- ---------------------------------------------------------------------
+CREATE ROLE dunning_t_worker NOLOGIN;
+GRANT ar_credit_worker TO dunning_t_worker;
+CREATE ROLE dunning_t_nobody NOLOGIN;
+SET LOCAL ROLE dunning_t_worker;
+SELECT ok((SELECT count(*) FROM ar_credit.dunning_due) > 0, 'worker: reads dunning_due');
+SELECT lives_ok($$SELECT ar_credit.complete_reminder(c.id) FROM ar_credit.claim_reminders(1, 'sec') AS c$$,
+                'worker: claims and completes');
+SELECT lives_ok($$SELECT ar_credit.fail_reminder(c.id, 'boom') FROM ar_credit.claim_reminders(1, 'sec') AS c$$,
+                'worker: claims and fails');
+SELECT throws_ok($$INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label) VALUES ('x', 1, 1, 'email', 'x')$$,
+                 '42501', NULL, 'worker: cannot insert into dunning_step');
+SELECT throws_ok($$UPDATE ar_credit.dunning_step SET offset_days = 0$$, '42501', NULL, 'worker: cannot update dunning_step');
+SELECT throws_ok($$INSERT INTO ar_credit.dunning_queue (source, invoice_key, level, channel, label, remind_on, due_date)
+                   VALUES ('"Billing".ag', 'x', 1, 'email', 'x', current_date, current_date)$$,
+                 '42501', NULL, 'worker: cannot insert into dunning_queue');
+SELECT throws_ok($$UPDATE ar_credit.dunning_queue SET state = 'sent'$$, '42501', NULL, 'worker: cannot update dunning_queue');
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a')$$, '42501', NULL, 'worker: cannot call track');
+SELECT throws_ok($$SELECT ar_credit.untrack('"Billing".ag')$$, '42501', NULL, 'worker: cannot call untrack');
+RESET ROLE;
+SET LOCAL ROLE dunning_t_nobody;
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1)$$, '42501', NULL, 'no grants: cannot claim');
+SELECT throws_ok($$SELECT ar_credit.complete_reminder(1)$$, '42501', NULL, 'no grants: cannot complete');
+SELECT throws_ok($$SELECT * FROM ar_credit.dunning_queue$$, '42501', NULL, 'no grants: cannot read the queue');
+SELECT is(ar_credit.invoice_class('paid'), 'closed', 'no grants: pure functions are public');
+RESET ROLE;
+-- a clerk writing a tracked table maintains the queue through ar_credit_writer
+CREATE ROLE dunning_t_clerk NOLOGIN;
+GRANT ar_credit_writer TO dunning_t_clerk;
+GRANT USAGE ON SCHEMA "Billing" TO dunning_t_clerk;
+GRANT SELECT, INSERT, UPDATE, DELETE ON "Billing".ag TO dunning_t_clerk;
+SET LOCAL ROLE dunning_t_clerk;
+SELECT lives_ok($$INSERT INTO "Billing".ag VALUES (20, current_date + 20, 20, 'open', 'Clerk', 'EUR')$$, 'writer: insert an invoice');
+SELECT lives_ok($$UPDATE "Billing".ag SET amt = 15 WHERE id = 20$$, 'writer: update an invoice');
+SELECT lives_ok($$UPDATE "Billing".ag SET id = 21 WHERE id = 20$$, 'writer: change an invoice key');
+SELECT lives_ok($$DELETE FROM "Billing".ag WHERE id = 21$$, 'writer: delete an invoice');
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1)$$, '42501', NULL, 'writer: cannot claim');
+RESET ROLE;
+SELECT is(dunning_t.hist_of('"Billing".ag', '20') || ' / ' || dunning_t.hist_of('"Billing".ag', '21'),
+          'cancelled:1 / cancelled:1', 'writer: the queue followed the clerk''s changes');
+SELECT is(has_table_privilege('public', 'ar_credit.dunning_queue', p), false,
+          'PUBLIC has no ' || p || ' privilege on dunning_queue')
+  FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p;
+SELECT is(has_table_privilege('public', t, 'INSERT,UPDATE,DELETE'), false, 'PUBLIC cannot write ' || t)
+  FROM unnest(ARRAY['ar_credit.dunning_step', 'ar_credit.tracked_table']) AS t;
+SELECT is(has_function_privilege('public', f, 'EXECUTE'), false, 'PUBLIC cannot execute ' || f)
+  FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date)', 'ar_credit.complete_reminder(bigint)',
+                    'ar_credit.fail_reminder(bigint, text)',
+                    'ar_credit.track(regclass, name, name, name, name, name, name, text)', 'ar_credit.untrack(regclass)',
+                    'ar_credit.dunning_resync(regclass, name)']) AS f;
+SELECT is((SELECT count(*) FROM pg_proc
+            WHERE pronamespace = 'ar_credit'::regnamespace
+              AND proname IN ('track', 'untrack', 'drop_dunning_triggers', 'claim_reminders', 'complete_reminder', 'fail_reminder')
+              AND NOT coalesce(proconfig::text LIKE '%search_path=%', false)), 0::bigint,
+          'dunning functions that run SQL pin search_path');
+SELECT is((SELECT count(*) FROM pg_proc
+            WHERE pronamespace = 'ar_credit'::regnamespace
+              AND proname IN ('track', 'untrack', 'drop_dunning_triggers', 'claim_reminders', 'complete_reminder', 'fail_reminder')),
+          6::bigint, 'the six dunning functions that run SQL exist');
+SELECT is((SELECT count(*) FROM pg_proc
+            WHERE pronamespace = 'ar_credit'::regnamespace AND prosecdef
+              AND NOT coalesce(proconfig::text LIKE '%search_path=%', false)), 0::bigint,
+          'every SECURITY DEFINER function pins search_path');
+SELECT is(current_setting('ar_credit.notify'), 'off', 'ar_credit.notify is off by default');
+SELECT is(dunning_t.dup_live(), 0::bigint, 'in the end, still at most one live reminder per invoice');
+
+-- TRUNCATE of a tracked table settles its reminders
+CREATE TABLE dunning_t.trunc_inv (no int PRIMARY KEY, due date, amt numeric);
+SELECT ar_credit.track('dunning_t.trunc_inv', 'no', 'due', 'amt');
+INSERT INTO dunning_t.trunc_inv VALUES (1, current_date + 5, 10), (2, current_date - 5, 20);
+TRUNCATE dunning_t.trunc_inv;
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.trunc_inv'::regclass AND NOT settled),
+          0::bigint, 'TRUNCATE settles every reminder of the table');
+INSERT INTO dunning_t.trunc_inv VALUES (1, current_date + 5, 10);
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.trunc_inv'::regclass
+                                                       AND state IN ('pending', 'claimed', 'suspended')),
+          1::bigint, 'a key reused after TRUNCATE is queued again');
+SELECT * FROM finish();
+ROLLBACK;
