@@ -41,6 +41,7 @@ static bool policy_cache_valid = false;
 static Oid	step_relid = InvalidOid;
 static Policy *policies = NULL;
 static int	npolicies = 0;
+static uint32 policy_generation = 0;	/* bumped at each load */
 
 int			ar_max_attempts = 5;
 bool		ar_notify = false;
@@ -124,6 +125,7 @@ load_policy_cache(void)
 	AtEOXact_GUC(true, save_nestlevel);
 	SPI_finish();
 	policy_cache_valid = true;
+	policy_generation++;
 }
 
 static const Policy *
@@ -230,20 +232,62 @@ dunning_policy_cache_invalidate(PG_FUNCTION_ARGS)
  * cheaper call than a set-returning function.
  */
 PG_FUNCTION_INFO_V1(dunning_next_reminder_rec);
+
+/* per call site: the result descriptor and the last policy looked up */
+typedef struct RecCache
+{
+	TupleDesc	desc;
+	uint32		generation;
+	int			len;
+	char		name[NAMEDATALEN];
+	const Policy *policy;
+} RecCache;
+
 Datum
 dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 {
+	RecCache   *c = (RecCache *) fcinfo->flinfo->fn_extra;
 	const Policy *p;
 	NextReminder nr;
-	TupleDesc	desc;
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 	bool		has_amount = !PG_ARGISNULL(6);
+	text	   *pname;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	ar_check_finite_date(PG_GETARG_DATEADT(0), "due");
-	p = find_policy(text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	if (c == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		TupleDesc	desc;
+
+		c = palloc0(sizeof(RecCache));
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		c->desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	if (!policy_cache_valid)
+		load_policy_cache();
+	pname = PG_GETARG_TEXT_PP(3);
+	if (c->policy && c->generation == policy_generation &&
+		c->len == (int) VARSIZE_ANY_EXHDR(pname) &&
+		memcmp(c->name, VARDATA_ANY(pname), c->len) == 0)
+		p = c->policy;
+	else
+	{
+		p = find_policy(text_to_cstring(pname));
+		c->policy = NULL;
+		if (VARSIZE_ANY_EXHDR(pname) < NAMEDATALEN)
+		{
+			c->len = VARSIZE_ANY_EXHDR(pname);
+			memcpy(c->name, VARDATA_ANY(pname), c->len);
+			c->generation = policy_generation;
+			c->policy = p;
+		}
+	}
 	if (!dunning_next(p->steps, p->nsteps, PG_GETARG_DATEADT(0), PG_GETARG_DATEADT(1),
 					  PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
 					  !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_DATEADT(4),
@@ -252,12 +296,9 @@ dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 					  has_amount ? DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(6))) : 0,
 					  &nr))
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	desc = BlessTupleDesc(desc);
 	values[0] = Int32GetDatum(p->steps[nr.step].level);
 	values[1] = DateADTGetDatum(ar_date_result(nr.remind_on, "reminder date"));
 	values[2] = CStringGetTextDatum(p->channel[nr.step]);
 	values[3] = CStringGetTextDatum(p->label[nr.step]);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->desc, values, nulls)));
 }
