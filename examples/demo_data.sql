@@ -33,6 +33,8 @@ CREATE TABLE billing.invoice (
     due_on       date GENERATED ALWAYS AS (ar_credit.due_date(terms, issued_on)) STORED,
     amount       numeric(12,2) NOT NULL,
     paid_amount  numeric(12,2) NOT NULL DEFAULT 0,
+    -- the open balance is what reminders are about
+    balance      numeric(12,2) GENERATED ALWAYS AS (amount - paid_amount) STORED,
     paid_on      date,
     status       text NOT NULL DEFAULT 'open',
     currency     text NOT NULL
