@@ -24,26 +24,32 @@ word_eq(const char *a, const char *b)
 InvoiceClass
 dunning_classify(const char *status)
 {
+	if (status == NULL)
+		return INV_OPEN;
+	return dunning_classify_len(status, (int) strlen(status));
+}
+
+InvoiceClass
+dunning_classify_len(const char *status, int len)
+{
 	static const char *const closed[] = {"paid", "cancelled", "canceled", "void", "written_off", "credited"};
 	static const char *const suspended[] = {"disputed", "on_hold"};
 	char		buf[64];
-	int			n = 0;
 
 	if (status == NULL)
 		return INV_OPEN;
 	/* ignore surrounding blanks: "Paid " is paid */
-	while (*status == ' ')
-		status++;
-	while (status[n] && n < (int) sizeof(buf) - 1)
+	while (len > 0 && *status == ' ')
 	{
-		buf[n] = status[n];
-		n++;
+		status++;
+		len--;
 	}
-	if (status[n] != '\0')
+	while (len > 0 && status[len - 1] == ' ')
+		len--;
+	if (len >= (int) sizeof(buf))
 		return INV_OPEN;		/* longer than any status word: unknown */
-	while (n > 0 && buf[n - 1] == ' ')
-		n--;
-	buf[n] = '\0';
+	memcpy(buf, status, len);
+	buf[len] = '\0';
 
 	for (int i = 0; i < (int) (sizeof(closed) / sizeof(closed[0])); i++)
 		if (word_eq(buf, closed[i]))

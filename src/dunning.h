@@ -19,6 +19,8 @@ typedef enum InvoiceClass
 
 /* class of a status word, case-insensitive; NULL or unknown words are open */
 extern InvoiceClass dunning_classify(const char *status);
+/* the same for a word of len bytes, not NUL-terminated */
+extern InvoiceClass dunning_classify_len(const char *status, int len);
 extern const char *dunning_class_name(InvoiceClass c);
 
 typedef struct DunningStep

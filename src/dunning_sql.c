@@ -34,6 +34,9 @@ typedef struct Policy
 	DunningStep *steps;
 	char	  **channel;
 	char	  **label;
+	text	  **channel_text;	/* the same as text values, built once */
+	text	  **label_text;
+	bool		any_min_amount; /* some step has min_amount > 0 */
 } Policy;
 
 static MemoryContext policy_cxt = NULL;
@@ -112,6 +115,8 @@ load_policy_cache(void)
 			p->steps = palloc(sizeof(DunningStep) * (SPI_processed - i));
 			p->channel = palloc(sizeof(char *) * (SPI_processed - i));
 			p->label = palloc(sizeof(char *) * (SPI_processed - i));
+			p->channel_text = palloc(sizeof(text *) * (SPI_processed - i));
+			p->label_text = palloc(sizeof(text *) * (SPI_processed - i));
 		}
 		p = &policies[npolicies - 1];
 		k = p->nsteps++;
@@ -120,6 +125,10 @@ load_policy_cache(void)
 		p->channel[k] = pstrdup(SPI_getvalue(tup, desc, 4));
 		p->label[k] = pstrdup(SPI_getvalue(tup, desc, 5));
 		p->steps[k].min_amount = DatumGetFloat8(SPI_getbinval(tup, desc, 6, &isnull));
+		p->channel_text[k] = cstring_to_text(p->channel[k]);
+		p->label_text[k] = cstring_to_text(p->label[k]);
+		if (p->steps[k].min_amount > 0)
+			p->any_min_amount = true;
 	}
 	MemoryContextSwitchTo(old);
 	AtEOXact_GUC(true, save_nestlevel);
@@ -208,9 +217,31 @@ PG_FUNCTION_INFO_V1(dunning_invoice_class);
 Datum
 dunning_invoice_class(PG_FUNCTION_ARGS)
 {
-	const char *s = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	/* called once per tracked row: answer with constants, allocate nothing */
+	static text *names[4];
+	InvoiceClass c;
 
-	PG_RETURN_TEXT_P(cstring_to_text(dunning_class_name(dunning_classify(s))));
+	if (names[0] == NULL)
+	{
+		for (int i = 0; i < 4; i++)
+			names[i] = (text *) MemoryContextAlloc(TopMemoryContext, VARHDRSZ + 16);
+		for (int i = 0; i < 4; i++)
+		{
+			const char *n = dunning_class_name((InvoiceClass) i);
+
+			SET_VARSIZE(names[i], VARHDRSZ + strlen(n));
+			memcpy(VARDATA(names[i]), n, strlen(n));
+		}
+	}
+	if (PG_ARGISNULL(0))
+		c = INV_OPEN;
+	else
+	{
+		text	   *t = PG_GETARG_TEXT_PP(0);
+
+		c = dunning_classify_len(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	PG_RETURN_TEXT_P(names[c]);
 }
 
 /* statement trigger of dunning_step: every backend reloads its policies */
@@ -292,13 +323,14 @@ dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 					  PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
 					  !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_DATEADT(4),
 					  PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5),
-					  has_amount,
-					  has_amount ? DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(6))) : 0,
+					  has_amount && p->any_min_amount,
+					  (has_amount && p->any_min_amount) ?
+					  DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(6))) : 0,
 					  &nr))
 		PG_RETURN_NULL();
 	values[0] = Int32GetDatum(p->steps[nr.step].level);
 	values[1] = DateADTGetDatum(ar_date_result(nr.remind_on, "reminder date"));
-	values[2] = CStringGetTextDatum(p->channel[nr.step]);
-	values[3] = CStringGetTextDatum(p->label[nr.step]);
+	values[2] = PointerGetDatum(p->channel_text[nr.step]);
+	values[3] = PointerGetDatum(p->label_text[nr.step]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->desc, values, nulls)));
 }
