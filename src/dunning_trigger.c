@@ -23,6 +23,8 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/sysattr.h"
+#include "access/xact.h"
+#include "utils/resowner.h"
 #include "catalog/pg_index.h"
 #include "nodes/bitmapset.h"
 #include "utils/syscache.h"
@@ -60,6 +62,7 @@ typedef enum PlanKind
 	PLAN_GONE_DELETE,			/* DELETE */
 	PLAN_UPDATE,				/* UPDATE: close and reconcile in one pass over the new rows */
 	PLAN_TRUNCATE,				/* TRUNCATE: every invoice is gone */
+	PLAN_INSERT_PLAIN,			/* INSERT without ON CONFLICT (see run_insert) */
 	NPLANS
 } PlanKind;
 
@@ -253,6 +256,7 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_ke
 	{
 		case PLAN_UPSERT_FRESH:
 		case PLAN_UPSERT_HISTORY:
+		case PLAN_INSERT_PLAIN:
 			appendStringInfoString(&sql,
 								   "INSERT INTO ar_credit.dunning_queue AS q (source, invoice_key, customer_key, level,"
 								   " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
@@ -273,29 +277,31 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_ke
 									   " AS n CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(n.due,"
 									   " CURRENT_DATE, 0, $2, NULL, 5, n.amt) AS r) AS x");
 			appendStringInfoString(&sql,
-								   " WHERE x.r IS NOT NULL" UPSERT_TAIL);
+								   " WHERE x.r IS NOT NULL");
+			if (kind != PLAN_INSERT_PLAIN)
+				appendStringInfoString(&sql, UPSERT_TAIL);
 			break;
 		case PLAN_UPDATE:
-			/* classify the new rows once; settle the closed ones, upsert the others */
-			appendStringInfoString(&sql, "WITH n AS MATERIALIZED ");
-			append_source(&sql, a, table ? table : NEW_TABLE, false, NULL);
+			/*
+			 * One statement: settle the closed rows (a data-modifying CTE) and
+			 * upsert the open ones.  Each part scans the new rows itself,
+			 * computing only what it needs, cheaper than materialising them.
+			 */
 			appendStringInfoString(&sql,
-								   ", c AS (UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN q.state IN " LIVE
+								   "WITH c AS (UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN q.state IN " LIVE
 								   " THEN 'cancelled' ELSE q.state END, settled = true, updated_at = pg_catalog.now()"
-								   " FROM n WHERE n.cls IN ('closed', 'ignored') AND q.source = $1 AND NOT q.settled"
-								   " AND q.invoice_key = n.k)"
+								   " FROM ");
+			append_source(&sql, a, table ? table : NEW_TABLE, false, "('closed', 'ignored')");
+			appendStringInfoString(&sql,
+								   " AS n WHERE q.source = $1 AND NOT q.settled AND q.invoice_key = n.k)"
 								   " INSERT INTO ar_credit.dunning_queue AS q (source, invoice_key, customer_key, level,"
 								   " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 								   " SELECT $1, n.k, n.cust, (x.r).level, (x.r).channel, (x.r).label, (x.r).remind_on,"
 								   " n.due, n.amt, n.cur, $2,"
-								   " CASE WHEN n.cls = 'suspended' THEN 'suspended' ELSE 'pending' END FROM (SELECT ");
-			if (!unique_key)
-				appendStringInfoString(&sql, "DISTINCT ON (k) ");
-			appendStringInfoString(&sql, "* FROM n WHERE n.cls IN ('open', 'suspended')");
-			if (!unique_key)
-				appendStringInfoString(&sql, " ORDER BY k");
+								   " CASE WHEN n.cls = 'suspended' THEN 'suspended' ELSE 'pending' END FROM ");
+			append_source(&sql, a, table ? table : NEW_TABLE, !unique_key, "('open', 'suspended')");
 			appendStringInfoString(&sql,
-								   ") AS n LEFT JOIN LATERAL (SELECT max(h.level) AS last_level,"
+								   " AS n LEFT JOIN LATERAL (SELECT max(h.level) AS last_level,"
 								   " max(h.sent_at)::pg_catalog.date AS last_sent"
 								   " FROM ar_credit.dunning_queue AS h WHERE h.source = $1"
 								   " AND h.invoice_key = n.k AND h.state = 'sent') AS h ON true"
@@ -437,6 +443,51 @@ tracked_rel(Trigger *tg, Relation rel, TriggerArgs *a)
 	return t;
 }
 
+static void run_plan(TrackedRel *t, PlanKind kind, const TriggerArgs *a, Oid relid);
+
+/*
+ * The INSERT event.  A plain INSERT is markedly cheaper than INSERT ... ON
+ * CONFLICT (no speculative insertion per row), and new invoices almost never
+ * have a live reminder already; so the plain statement runs in a
+ * subtransaction, and only a unique violation (a key reused while live)
+ * falls back to the upsert.  Either way the user's statement goes through.
+ */
+static void
+run_insert(TrackedRel *t, const TriggerArgs *a, Oid relid)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool conflict = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		run_plan(t, PLAN_INSERT_PLAIN, a, relid);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			ReThrowError(edata);
+		FreeErrorData(edata);
+		conflict = true;
+	}
+	PG_END_TRY();
+	if (conflict)
+		run_plan(t, PLAN_UPSERT_FRESH, a, relid);
+}
+
 static void
 run_plan(TrackedRel *t, PlanKind kind, const TriggerArgs *a, Oid relid)
 {
@@ -462,7 +513,8 @@ run_plan(TrackedRel *t, PlanKind kind, const TriggerArgs *a, Oid relid)
 	rc = SPI_execute_plan(t->plans[kind], values, nulls, false, 0);
 	if (rc < 0)
 		elog(ERROR, "dunning statement failed: %s", SPI_result_code_string(rc));
-	if (ar_notify && (kind == PLAN_UPSERT_FRESH || kind == PLAN_UPSERT_HISTORY) && SPI_processed > 0)
+	if (ar_notify && (kind == PLAN_UPSERT_FRESH || kind == PLAN_UPSERT_HISTORY ||
+					  kind == PLAN_INSERT_PLAIN || kind == PLAN_UPDATE) && SPI_processed > 0)
 		Async_Notify("ar_credit_dunning", get_rel_name(relid));
 }
 
@@ -556,7 +608,7 @@ dunning_trigger(PG_FUNCTION_ARGS)
 								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	if (TRIGGER_FIRED_BY_INSERT(ev))
-		run_plan(t, PLAN_UPSERT_FRESH, &a, RelationGetRelid(rel));
+		run_insert(t, &a, RelationGetRelid(rel));
 	else if (TRIGGER_FIRED_BY_UPDATE(ev))
 	{
 		/* UPDATE ... SET of columns we do not map changes nothing for us */
