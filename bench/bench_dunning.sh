@@ -27,21 +27,21 @@ SQL
 
 ins="INSERT INTO inv_plain SELECT * FROM src"
 ins_tracked="INSERT INTO inv_tracked SELECT * FROM src"
-t_ins_plain=$(bench_tx_ms "" "$ins")
-t_ins_tracked=$(bench_tx_ms "" "$ins_tracked")
+t_ins_plain=$(bench_tx_ms "" "$ins" 5)
+t_ins_tracked=$(bench_tx_ms "" "$ins_tracked" 5)
 # the queue rows the tracked insert writes, written set-based into the bare copy
 psql -X -q -c "$ins_tracked"
-t_ins_copy=$(bench_tx_ms "" "INSERT INTO queue_copy OVERRIDING SYSTEM VALUE SELECT * FROM ar_credit.dunning_queue")
+t_ins_copy=$(bench_tx_ms "" "INSERT INTO queue_copy OVERRIDING SYSTEM VALUE SELECT * FROM ar_credit.dunning_queue" 5)
 queued=$(psql -X -q -At -c "SELECT count(*) FROM ar_credit.dunning_queue")
 
 psql -X -q -c "$ins" -c "INSERT INTO queue_copy OVERRIDING SYSTEM VALUE SELECT * FROM ar_credit.dunning_queue" -c "VACUUM ANALYZE"
-t_upd_plain=$(bench_tx_ms "" "UPDATE inv_plain SET status = 'paid'")
-t_upd_tracked=$(bench_tx_ms "" "UPDATE inv_tracked SET status = 'paid'")
-t_upd_copy=$(bench_tx_ms "" "UPDATE queue_copy SET state = 'cancelled', settled = true, updated_at = now() WHERE NOT settled")
+t_upd_plain=$(bench_tx_ms "" "UPDATE inv_plain SET status = 'paid'" 5)
+t_upd_tracked=$(bench_tx_ms "" "UPDATE inv_tracked SET status = 'paid'" 5)
+t_upd_copy=$(bench_tx_ms "" "UPDATE queue_copy SET state = 'cancelled', settled = true, updated_at = now() WHERE NOT settled" 5)
 
 floor_ins=$(awk -v a="$t_ins_plain" -v b="$t_ins_copy" 'BEGIN{print a+b}')
 floor_upd=$(awk -v a="$t_upd_plain" -v b="$t_upd_copy" 'BEGIN{print a+b}')
-echo "rows: $N invoices, $queued reminders queued (best of 3, ms)"
+echo "rows: $N invoices, $queued reminders queued (best of 5, ms)"
 echo "INSERT: untracked $t_ins_plain | tracked $t_ins_tracked | floor $floor_ins (untracked + $t_ins_copy queue copy)"
 echo "UPDATE: untracked $t_upd_plain | tracked $t_upd_tracked | floor $floor_upd (untracked + $t_upd_copy queue copy)"
 echo "ratio tracked / untracked INSERT: $(ratio "$t_ins_tracked" "$t_ins_plain")   tracked / floor INSERT: $(ratio "$t_ins_tracked" "$floor_ins")  (target <= 1.25)"

@@ -81,6 +81,13 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.invoice_class(pg_catalog.text) IS
     'open, closed (paid, cancelled, canceled, void, written_off, credited), suspended (disputed, on_hold) or ignored (draft); case-insensitive, unknown or NULL = open';
 
+CREATE FUNCTION ar_credit.invoice_state(status pg_catalog.text, amount pg_catalog.numeric, due pg_catalog.date)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'dunning_invoice_state'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.invoice_state(pg_catalog.text, pg_catalog.numeric, pg_catalog.date) IS
+    'what the tracking trigger acts on: closed when amount is NULL or <= 0, ignored without a due date, else invoice_class(status)';
+
 -- ---------------------------------------------------------------------
 -- the queue
 -- ---------------------------------------------------------------------

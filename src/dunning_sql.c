@@ -244,6 +244,46 @@ dunning_invoice_class(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(names[c]);
 }
 
+/*
+ * invoice_state(status, amount, due): the class the tracking trigger acts
+ * on, in one call per row: closed when the amount is NULL or <= 0, ignored
+ * without a due date, else the class of the status word.
+ */
+PG_FUNCTION_INFO_V1(dunning_invoice_state);
+Datum
+dunning_invoice_state(PG_FUNCTION_ARGS)
+{
+	static text *names[4];
+	InvoiceClass c;
+
+	if (names[0] == NULL)
+	{
+		for (int i = 0; i < 4; i++)
+		{
+			const char *n = dunning_class_name((InvoiceClass) i);
+
+			names[i] = (text *) MemoryContextAlloc(TopMemoryContext, VARHDRSZ + strlen(n));
+			SET_VARSIZE(names[i], VARHDRSZ + strlen(n));
+			memcpy(VARDATA(names[i]), n, strlen(n));
+		}
+	}
+	if (PG_ARGISNULL(1) ||
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, PG_GETARG_DATUM(1),
+										  NumericGetDatum(int64_to_numeric(0)))) <= 0)
+		c = INV_CLOSED;
+	else if (PG_ARGISNULL(2))
+		c = INV_IGNORED;
+	else if (PG_ARGISNULL(0))
+		c = INV_OPEN;
+	else
+	{
+		text	   *t = PG_GETARG_TEXT_PP(0);
+
+		c = dunning_classify_len(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	PG_RETURN_TEXT_P(names[c]);
+}
+
 /* statement trigger of dunning_step: every backend reloads its policies */
 PG_FUNCTION_INFO_V1(dunning_policy_cache_invalidate);
 Datum

@@ -204,16 +204,13 @@ append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool dist
 	}
 	appendStringInfo(sql, ", (t.%s)::pg_catalog.date AS due", quote_identifier(a->due));
 	appendStringInfo(sql, ", (t.%s)::pg_catalog.numeric AS amt", quote_identifier(a->amount));
-	appendStringInfo(sql,
-					 ", CASE WHEN (t.%s)::pg_catalog.numeric IS NULL"
-					 " OR (t.%s)::pg_catalog.numeric <= 0 THEN 'closed'"
-					 " WHEN (t.%s) IS NULL THEN 'ignored' ELSE ",
-					 quote_identifier(a->amount), quote_identifier(a->amount), quote_identifier(a->due));
+	appendStringInfoString(sql, ", ar_credit.invoice_state(");
 	if (a->status)
-		appendStringInfo(sql, "ar_credit.invoice_class((t.%s)::pg_catalog.text)", quote_identifier(a->status));
+		appendStringInfo(sql, "(t.%s)::pg_catalog.text", quote_identifier(a->status));
 	else
-		appendStringInfoString(sql, "'open'");
-	appendStringInfoString(sql, " END AS cls");
+		appendStringInfoString(sql, "NULL::pg_catalog.text");
+	appendStringInfo(sql, ", (t.%s)::pg_catalog.numeric, (t.%s)::pg_catalog.date) AS cls",
+					 quote_identifier(a->amount), quote_identifier(a->due));
 	if (a->customer)
 		appendStringInfo(sql, ", (t.%s)::pg_catalog.text AS cust", quote_identifier(a->customer));
 	else
@@ -606,6 +603,9 @@ dunning_trigger(PG_FUNCTION_ARGS)
 	if (!is_row)
 		(void) set_config_option("enable_nestloop", "off",
 								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	/* the costs above would also talk the planner into JIT-compiling statements that run once */
+	(void) set_config_option("jit", "off",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	if (TRIGGER_FIRED_BY_INSERT(ev))
 		run_insert(t, &a, RelationGetRelid(rel));
