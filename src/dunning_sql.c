@@ -254,6 +254,7 @@ Datum
 dunning_invoice_state(PG_FUNCTION_ARGS)
 {
 	static text *names[4];
+	static Numeric zero = NULL;
 	InvoiceClass c;
 
 	if (names[0] == NULL)
@@ -267,9 +268,16 @@ dunning_invoice_state(PG_FUNCTION_ARGS)
 			memcpy(VARDATA(names[i]), n, strlen(n));
 		}
 	}
+	if (zero == NULL)
+	{
+		Numeric		z = int64_to_numeric(0);
+
+		zero = MemoryContextAlloc(TopMemoryContext, VARSIZE(z));
+		memcpy(zero, z, VARSIZE(z));
+	}
 	if (PG_ARGISNULL(1) ||
 		DatumGetInt32(DirectFunctionCall2(numeric_cmp, PG_GETARG_DATUM(1),
-										  NumericGetDatum(int64_to_numeric(0)))) <= 0)
+										  NumericGetDatum(zero))) <= 0)
 		c = INV_CLOSED;
 	else if (PG_ARGISNULL(2))
 		c = INV_IGNORED;
