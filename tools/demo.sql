@@ -1,7 +1,9 @@
 -- A short tour of ar_credit, run by tools/demo.sh in a throwaway cluster.
+\set QUIET on
+\pset footer off
 CREATE EXTENSION ar_credit;
 \echo
-\echo '== Payment terms: words in, canonical formula out, due dates, legal checks'
+\echo '== 1. Payment terms: words in, canonical formula out, due dates, legal checks'
 SELECT input AS "terms as written",
        input::ar_credit.payment_terms AS canonical,
        ar_credit.due_date(input::ar_credit.payment_terms, date '2026-01-15') AS "due (invoice 2026-01-15)",
@@ -11,5 +13,33 @@ SELECT input AS "terms as written",
   FROM (VALUES ('net 30'), ('45 jours fin de mois'), ('end of month + 45 days'),
                ('45 days end of month on the 10th'), ('2/10 net 30'), ('90 days')) AS v(input);
 
-\echo '== Instalments: cents rounded, the last instalment takes the remainder'
-SELECT * FROM ar_credit.installments('33.33% 30D, 33.33% 60D, 33.34% 90D', date '2026-01-31', 1000.00);
+\echo '== 2. A sample ledger in your own tables: 200 customers, 20,000 invoices (examples/demo_data.sql)'
+\i examples/demo_data.sql
+SELECT status, count(*) AS invoices, sum(amount) AS amount FROM billing.invoice GROUP BY status ORDER BY status;
+
+\echo '== 3. Aging per customer (the ar_credit.aging aggregate), largest overdue first'
+SELECT customer_id, currency, a[1] AS current, a[2] AS "1-30", a[3] AS "31-60", a[4] AS "61-90", a[5] AS ">90"
+  FROM (SELECT customer_id, currency, ar_credit.aging(balance, due_on, current_date) AS a
+          FROM billing.invoice WHERE status IN ('open', 'partially_paid', 'disputed')
+         GROUP BY customer_id, currency) AS s
+ ORDER BY a[5] + a[4] DESC
+ LIMIT 8;
+
+\echo '== 4. Top risks: solvency score from statements, payment behaviour and exposure'
+\i examples/score_customers.sql
+
+\echo '== 5. Late-payment interest and indemnities owed on invoices paid late (FR_B2B, EUR customers)'
+SELECT count(*) AS late_invoices,
+       sum(ar_credit.late_interest(amount, due_on, paid_on, 'FR_B2B')) AS interest,
+       sum(ar_credit.recovery_indemnity(amount, 'FR_B2B')) AS indemnities
+  FROM billing.invoice
+ WHERE status = 'paid' AND paid_on > due_on AND currency = 'EUR' AND due_on >= date '2015-01-01';
+
+\echo '== 6. Track the invoices table: the dunning queue fills itself; reminders a worker would send today'
+SELECT ar_credit.track('billing.invoice', 'invoice_no', 'due_on', 'balance',
+                       status_column => 'status', customer_column => 'customer_id',
+                       currency_column => 'currency');
+SELECT state, count(*) FROM ar_credit.dunning_queue GROUP BY state ORDER BY state;
+SELECT level, channel, label, count(*) AS reminders, sum(amount_due) AS amount_due
+  FROM ar_credit.dunning_due GROUP BY level, channel, label ORDER BY level;
+\echo 'A worker claims, sends and completes them: examples/worker.sh'
