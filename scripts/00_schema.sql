@@ -39,3 +39,10 @@ $$;
 COMMENT ON FUNCTION ar_credit.config_row_user_owned() IS
     'trigger of configuration tables: rows written by users are not shipped rows';
 
+
+-- statement trigger of the configuration tables backends cache
+CREATE FUNCTION ar_credit.config_cache_invalidate()
+RETURNS trigger AS 'MODULE_PATHNAME', 'ar_config_cache_invalidate'
+LANGUAGE C;
+COMMENT ON FUNCTION ar_credit.config_cache_invalidate() IS
+    'statement trigger of reference_rate, interest_regime and dunning_step: invalidates every backend''s cache of them';

@@ -248,17 +248,12 @@ SELECT pg_catalog.pg_extension_config_dump('ar_credit.reference_rate', 'WHERE NO
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.interest_regime', 'WHERE NOT shipped');
 
 -- every change reaches the per-backend rate cache of every session
-CREATE FUNCTION ar_credit.rate_cache_invalidate()
-RETURNS trigger AS 'MODULE_PATHNAME', 'interest_rate_cache_invalidate'
-LANGUAGE C;
-COMMENT ON FUNCTION ar_credit.rate_cache_invalidate() IS
-    'statement trigger of reference_rate and interest_regime: invalidates every backend''s rate cache';
 CREATE TRIGGER reference_rate_invalidate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.reference_rate
-    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.rate_cache_invalidate();
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 CREATE TRIGGER interest_regime_invalidate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.interest_regime
-    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.rate_cache_invalidate();
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 
 GRANT SELECT ON ar_credit.reference_rate, ar_credit.interest_regime TO PUBLIC;
 

@@ -39,14 +39,9 @@ CREATE TRIGGER dunning_step_user_owned
     FOR EACH ROW EXECUTE FUNCTION ar_credit.config_row_user_owned('policy', 'level');
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_step', 'WHERE NOT shipped');
 
-CREATE FUNCTION ar_credit.policy_cache_invalidate()
-RETURNS trigger AS 'MODULE_PATHNAME', 'dunning_policy_cache_invalidate'
-LANGUAGE C;
-COMMENT ON FUNCTION ar_credit.policy_cache_invalidate() IS
-    'statement trigger of dunning_step: invalidates every backend''s policy cache';
 CREATE TRIGGER dunning_step_invalidate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
-    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.policy_cache_invalidate();
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 
 CREATE TYPE ar_credit.reminder AS (level pg_catalog.int4, remind_on pg_catalog.date,
                                    channel pg_catalog.text, label pg_catalog.text);

@@ -472,8 +472,7 @@ kpi_trans(FunctionCallInfo fcinfo, bool early_counts)
 		PG_RETURN_POINTER(s);
 	amount = PG_GETARG_NUMERIC(1);
 	ar_check_finite_amount(amount, "amount");
-	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(amount),
-										  NumericGetDatum(int64_to_numeric(0)))) <= 0)
+	if (ar_numeric_sign(NumericGetDatum(amount)) <= 0)
 		PG_RETURN_POINTER(s);
 	days = PG_GETARG_INT32(2);
 	if (!early_counts && days < 0)
@@ -598,13 +597,6 @@ kpi_deserialfn(PG_FUNCTION_ARGS)
  * dso and cei
  * ---------------------------------------------------------------------
  */
-static bool
-numeric_is_zero(Numeric n)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n),
-											 NumericGetDatum(int64_to_numeric(0)))) == 0;
-}
-
 static Datum
 round2(Datum n)
 {
@@ -624,7 +616,7 @@ kpi_dso(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period_days must be positive, not %d", days)));
-	if (numeric_is_zero(sales))
+	if (ar_numeric_sign(NumericGetDatum(sales)) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DIVISION_BY_ZERO),
 				 errmsg("DSO is undefined when credit_sales is zero"),
@@ -647,7 +639,7 @@ kpi_cei(PG_FUNCTION_ARGS)
 	Datum		num = DirectFunctionCall2(numeric_sub, collectible, end_total);
 	Datum		den = DirectFunctionCall2(numeric_sub, collectible, end_current);
 
-	if (numeric_is_zero(DatumGetNumeric(den)))
+	if (ar_numeric_sign(den) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DIVISION_BY_ZERO),
 				 errmsg("CEI is undefined when begin_receivables + credit_sales - end_current_receivables is zero")));

@@ -18,6 +18,16 @@ extern void ar_check_finite_date(DateADT d, const char *argname);
 /* 22023 for NaN and +-Infinity: a money amount must be a finite number */
 extern void ar_check_finite_amount(Numeric amount, const char *argname);
 
+/* a numeric constant from its text, and the sign (-1, 0, 1) of a numeric */
+extern Datum ar_numeric(const char *s);
+extern int	ar_numeric_sign(Datum n);
+
+/*
+ * Pin search_path to pg_catalog, pg_temp while the caller runs SQL through
+ * SPI; returns the GUC nest level to pass to AtEOXact_GUC(true, level).
+ */
+extern int	ar_pin_search_path(void);
+
 /* raise 22008 for a computed date outside PostgreSQL's range */
 extern DateADT ar_date_result(int64 d, const char *what);
 

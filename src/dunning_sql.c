@@ -91,9 +91,7 @@ load_policy_cache(void)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	save_nestlevel = ar_pin_search_path();
 	if (SPI_execute("SELECT policy, level, offset_days, channel, label, min_amount::float8 "
 					"FROM ar_credit.dunning_step ORDER BY policy, level", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read ar_credit.dunning_step");
@@ -254,7 +252,6 @@ Datum
 dunning_invoice_state(PG_FUNCTION_ARGS)
 {
 	static text *names[4];
-	static Numeric zero = NULL;
 	InvoiceClass c;
 
 	if (names[0] == NULL)
@@ -268,16 +265,7 @@ dunning_invoice_state(PG_FUNCTION_ARGS)
 			memcpy(VARDATA(names[i]), n, strlen(n));
 		}
 	}
-	if (zero == NULL)
-	{
-		Numeric		z = int64_to_numeric(0);
-
-		zero = MemoryContextAlloc(TopMemoryContext, VARSIZE(z));
-		memcpy(zero, z, VARSIZE(z));
-	}
-	if (PG_ARGISNULL(1) ||
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, PG_GETARG_DATUM(1),
-										  NumericGetDatum(zero))) <= 0)
+	if (PG_ARGISNULL(1) || ar_numeric_sign(PG_GETARG_DATUM(1)) <= 0)
 		c = INV_CLOSED;
 	else if (PG_ARGISNULL(2))
 		c = INV_IGNORED;
@@ -290,19 +278,6 @@ dunning_invoice_state(PG_FUNCTION_ARGS)
 		c = dunning_classify_len(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
 	PG_RETURN_TEXT_P(names[c]);
-}
-
-/* statement trigger of dunning_step: every backend reloads its policies */
-PG_FUNCTION_INFO_V1(dunning_policy_cache_invalidate);
-Datum
-dunning_policy_cache_invalidate(PG_FUNCTION_ARGS)
-{
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("policy_cache_invalidate must be called as a trigger")));
-	CacheInvalidateRelcache(((TriggerData *) fcinfo->context)->tg_relation);
-	PG_RETURN_POINTER(NULL);
 }
 
 /*

@@ -597,9 +597,7 @@ dunning_trigger(PG_FUNCTION_ARGS)
 	 * open (a CASE over the user's columns): steer it away from nested loops
 	 * over thousands of keys, which are the wrong guess for bulk statements.
 	 */
-	save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	save_nestlevel = ar_pin_search_path();
 	if (!is_row)
 		(void) set_config_option("enable_nestloop", "off",
 								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
@@ -678,9 +676,7 @@ dunning_resync(PG_FUNCTION_ARGS)
 									   RelationGetRelationName(rel));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	save_nestlevel = ar_pin_search_path();
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = CStringGetTextDatum(a.policy);
 	sql = build_sql(PLAN_CLOSE, &a, table, false);

@@ -5,7 +5,7 @@
  * Rates and regimes are read from ar_credit.reference_rate and
  * ar_credit.interest_regime once per backend into a cache, never once per
  * row.  Both tables carry a statement trigger that sends a relcache
- * invalidation for the table (rate_cache_invalidate), and a relcache
+ * invalidation for the table (ar_credit.config_cache_invalidate), and a relcache
  * callback marks the cache stale: the next call reloads, in this session
  * from the next command on, in others once the change commits.
  */
@@ -201,9 +201,7 @@ load_rate_cache(void)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	/* the queries are qualified; pin search_path anyway while they run */
-	save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	save_nestlevel = ar_pin_search_path();
 	if (SPI_execute("SELECT rate_index, valid_from, rate FROM ar_credit.reference_rate "
 					"ORDER BY rate_index, valid_from", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read ar_credit.reference_rate");
@@ -378,20 +376,6 @@ rate_on(const RateIndex *ix, const char *name, DateADT date, bool exact)
 	return &ix->rows[hi];
 }
 
-static Datum
-num(const char *s)
-{
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(s),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
-
-static int
-num_sign(Datum n)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, n,
-											 NumericGetDatum(int64_to_numeric(0))));
-}
-
 /*
  * amount x rate% x days / (100 x basis), rounded half away from zero to
  * cents, exactly whatever the magnitude: cents = amount x rate x days x 100
@@ -413,8 +397,8 @@ segment_interest(Datum amount, Datum rate, int64 days, int basis)
 	twice_r = DirectFunctionCall1(numeric_abs, DirectFunctionCall2(numeric_add, r, r));
 	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, twice_r, d)) >= 0)
 		q = DirectFunctionCall2(numeric_add, q,
-								NumericGetDatum(int64_to_numeric(num_sign(n) < 0 ? -1 : 1)));
-	return DirectFunctionCall2(numeric_mul, q, num("0.01"));
+								NumericGetDatum(int64_to_numeric(ar_numeric_sign(n) < 0 ? -1 : 1)));
+	return DirectFunctionCall2(numeric_mul, q, NumericGetDatum(int64_div_fast_to_numeric(1, 2)));
 }
 
 /* the same in integers: cents x rate_e4 x days / (basis x 10^6), half away from zero */
@@ -475,7 +459,7 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 	memset(res, 0, sizeof(*res));
 	res->exact_cents = true;
 	/* a credit note or a zero balance accrues nothing; so does paying on time */
-	if (paid <= due || num_sign(amount) <= 0)
+	if (paid <= due || ar_numeric_sign(amount) <= 0)
 		return;
 
 	margin = r->margin;
@@ -489,7 +473,7 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 	if (contract_rate != (Datum) 0)
 	{
 		ar_check_finite_amount(DatumGetNumeric(contract_rate), "contract_rate");
-		if (num_sign(contract_rate) < 0)
+		if (ar_numeric_sign(contract_rate) < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("contract_rate must not be negative")));
@@ -649,35 +633,20 @@ interest_recovery_indemnity(PG_FUNCTION_ARGS)
 
 	ar_check_finite_amount(DatumGetNumeric(amount), "amount");
 	r = find_regime(text_to_cstring(PG_GETARG_TEXT_PP(1)));
-	if (num_sign(amount) <= 0)
-		PG_RETURN_DATUM(num("0.00"));
+	if (ar_numeric_sign(amount) <= 0)
+		PG_RETURN_DATUM(NumericGetDatum(int64_div_fast_to_numeric(0, 2)));
 	switch (r->indemnity)
 	{
 		case IND_FIXED:
 			PG_RETURN_DATUM(DirectFunctionCall2(numeric_round, r->indemnity_amount, Int32GetDatum(2)));
 		case IND_UK_BANDS:
-			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, amount, num("1000"))) < 0)
-				PG_RETURN_DATUM(num("40.00"));
-			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, amount, num("10000"))) < 0)
-				PG_RETURN_DATUM(num("70.00"));
-			PG_RETURN_DATUM(num("100.00"));
+			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, amount, NumericGetDatum(int64_to_numeric(1000)))) < 0)
+				PG_RETURN_DATUM(NumericGetDatum(int64_div_fast_to_numeric(4000, 2)));
+			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, amount, NumericGetDatum(int64_to_numeric(10000)))) < 0)
+				PG_RETURN_DATUM(NumericGetDatum(int64_div_fast_to_numeric(7000, 2)));
+			PG_RETURN_DATUM(NumericGetDatum(int64_div_fast_to_numeric(10000, 2)));
 		case IND_NONE:
 			break;
 	}
-	PG_RETURN_DATUM(num("0.00"));
-}
-
-/* statement trigger of both tables: tell every backend to reload */
-PG_FUNCTION_INFO_V1(interest_rate_cache_invalidate);
-Datum
-interest_rate_cache_invalidate(PG_FUNCTION_ARGS)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("rate_cache_invalidate must be called as a trigger")));
-	CacheInvalidateRelcache(trigdata->tg_relation);
-	PG_RETURN_POINTER(NULL);
+	PG_RETURN_DATUM(NumericGetDatum(int64_div_fast_to_numeric(0, 2)));
 }

@@ -17,19 +17,6 @@
 #include "ar_credit.h"
 #include "scores.h"
 
-static Datum
-num(const char *s)
-{
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(s),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
-
-static int
-num_sign(Datum n)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, n, num("0")));
-}
-
 static const ScoreModel *
 model_arg(text *t)
 {
@@ -60,7 +47,7 @@ ratio(FunctionCallInfo fcinfo, int num_arg, int den_arg, const char *ratio_name,
 
 	ar_check_finite_amount(PG_GETARG_NUMERIC(num_arg), "ratio numerator");
 	ar_check_finite_amount(DatumGetNumeric(den), den_name);
-	sign = num_sign(den);
+	sign = ar_numeric_sign(den);
 	if (sign == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DIVISION_BY_ZERO),
@@ -78,11 +65,11 @@ ratio(FunctionCallInfo fcinfo, int num_arg, int den_arg, const char *ratio_name,
 static Datum
 weighted(const ScoreModel *m, const Datum *ratios)
 {
-	Datum		z = num("0");
+	Datum		z = ar_numeric("0");
 
 	for (int i = 0; i < m->nratios; i++)
 		z = DirectFunctionCall2(numeric_add, z,
-								DirectFunctionCall2(numeric_mul, num(m->coef[i]), ratios[i]));
+								DirectFunctionCall2(numeric_mul, ar_numeric(m->coef[i]), ratios[i]));
 	return DirectFunctionCall2(numeric_round, z, Int32GetDatum(4));
 }
 
@@ -158,9 +145,9 @@ scores_zone(PG_FUNCTION_ARGS)
 	const char *zone;
 
 	ar_check_finite_amount(DatumGetNumeric(z), "score");
-	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, z, num(m->upper))) > 0)
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, z, ar_numeric(m->upper))) > 0)
 		zone = m->zones[0];
-	else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, z, num(m->lower))) < 0)
+	else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, z, ar_numeric(m->lower))) < 0)
 		zone = m->zones[2];
 	else
 		zone = m->zones[1];
@@ -188,22 +175,22 @@ scores_financial_score(PG_FUNCTION_ARGS)
 	Datum		v;
 
 	ar_check_finite_amount(DatumGetNumeric(z), "score");
-	v = DirectFunctionCall2(numeric_sub, z, num(m->lower));
-	v = DirectFunctionCall2(numeric_mul, v, num("40"));
-	v = DirectFunctionCall2(numeric_div, v, DirectFunctionCall2(numeric_sub, num(m->upper), num(m->lower)));
-	v = DirectFunctionCall2(numeric_add, v, num("30"));
-	if (num_sign(v) < 0)
-		v = num("0");
-	else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, num("100"))) > 0)
-		v = num("100");
+	v = DirectFunctionCall2(numeric_sub, z, ar_numeric(m->lower));
+	v = DirectFunctionCall2(numeric_mul, v, ar_numeric("40"));
+	v = DirectFunctionCall2(numeric_div, v, DirectFunctionCall2(numeric_sub, ar_numeric(m->upper), ar_numeric(m->lower)));
+	v = DirectFunctionCall2(numeric_add, v, ar_numeric("30"));
+	if (ar_numeric_sign(v) < 0)
+		v = ar_numeric("0");
+	else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, ar_numeric("100"))) > 0)
+		v = ar_numeric("100");
 	PG_RETURN_DATUM(DirectFunctionCall2(numeric_round, v, Int32GetDatum(2)));
 }
 
 static bool
 num_between(Datum v, const char *lo, const char *hi)
 {
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, num(lo))) >= 0 &&
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, num(hi))) <= 0;
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, ar_numeric(lo))) >= 0 &&
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, ar_numeric(hi))) <= 0;
 }
 
 /*
@@ -251,23 +238,23 @@ scores_solvency_score(PG_FUNCTION_ARGS)
 		Datum		exposure = PG_GETARG_DATUM(2);
 		Datum		limit = PG_GETARG_DATUM(3);
 
-		if (num_sign(limit) < 0)
+		if (ar_numeric_sign(limit) < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("credit_limit must not be negative")));
 		in.has_exposure = true;
-		if (num_sign(exposure) <= 0)
+		if (ar_numeric_sign(exposure) <= 0)
 			in.utilisation = 0;		/* nothing owed, or a credit balance */
-		else if (num_sign(limit) == 0)
+		else if (ar_numeric_sign(limit) == 0)
 			in.utilisation = 1e9;	/* owing without any credit granted */
 		else
 		{
 			/* clamp in numeric first: the exposure part is flat beyond 0.5 and 1.5 */
 			Datum		u = DirectFunctionCall2(numeric_div, exposure, limit);
 
-			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, u, num("2"))) > 0)
+			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, u, ar_numeric("2"))) > 0)
 				in.utilisation = 2;
-			else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, u, num("0.5"))) < 0)
+			else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, u, ar_numeric("0.5"))) < 0)
 				in.utilisation = 0;
 			else
 				in.utilisation = to_double(u);

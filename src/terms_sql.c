@@ -432,12 +432,9 @@ payment_terms_discount_date(PG_FUNCTION_ARGS)
 static Numeric
 share_of(Numeric amount, int32 hundredths_pct)
 {
-	char		rate[32];
-	Datum		r;
+	/* the rate as an exact numeric with 4 decimals: 200 -> 0.0200 */
+	Datum		r = NumericGetDatum(int64_div_fast_to_numeric(hundredths_pct, 4));
 
-	snprintf(rate, sizeof(rate), "%d.%04d", hundredths_pct / 10000, hundredths_pct % 10000);
-	r = DirectFunctionCall3(numeric_in, CStringGetDatum(rate),
-							ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 	r = DirectFunctionCall2(numeric_mul, NumericGetDatum(amount), r);
 	return DatumGetNumeric(DirectFunctionCall2(numeric_round, r, Int32GetDatum(2)));
 }
