@@ -15,7 +15,9 @@ OBJS         = $(SRCS:.c=.o)
 # in file-name order, so each area keeps its SQL next to nothing else's.
 SCRIPT_PARTS = $(sort $(wildcard scripts/[0-9][0-9]_*.sql))
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
-DATA         = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+# Released install scripts are frozen verbatim in upgrade/, next to the update
+# scripts that lead from each release to the next (ALTER EXTENSION ... UPDATE).
+DATA         = $(sort $(wildcard upgrade/$(EXTENSION)--*.sql))
 DOCS         = README.md
 
 # pg_regress (sql/, expected/) and isolation specs (specs/, expected/)

@@ -5,7 +5,7 @@
 --
 -- Reminders are computed as of CURRENT_DATE, so every date below is relative
 -- to it (D = current_date).  Tests marked "Regression" pin bugs this
--- file found (fixed); tests marked "Regression" pin bugs this file found.  Run with pg_prove in a database where pgtap is
+-- file found (fixed).  Run with pg_prove in a database where pgtap is
 -- installed.
 --
 BEGIN;
@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(254);
+SELECT plan(273);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -409,13 +409,19 @@ SELECT lives_ok($$INSERT INTO "Billing"."Invoices" ("InvNo", "DueOn", "Balance",
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 20.00 C20 EUR', 'queued after unrelated DDL');
 UPDATE "Billing"."Invoices" SET "Balance" = 15 WHERE "InvNo" = 20;
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 15.00 C20 EUR', 'updated after unrelated DDL');
--- a renamed tracked column: a clear error
+-- renaming a tracked column is refused (event trigger, 0.2.0) ...
+SELECT throws_ok($$ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Balance" TO "Bal"$$, '2BP01',
+                 'column "Balance" of table "Billing"."Invoices" is tracked by ar_credit',
+                 'renaming a tracked column is refused, naming it');
+-- ... and with that guard disabled, the trigger itself says what is wrong
+ALTER EVENT TRIGGER ar_credit_ddl_command_end DISABLE;
 ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Balance" TO "Bal";
 SELECT throws_like($$UPDATE "Billing"."Invoices" SET "Bal" = 10 WHERE "InvNo" = 20$$,
                    '%column "Balance"%does not exist%', 'renamed tracked column: error names the column');
 SELECT throws_ok($$INSERT INTO "Billing"."Invoices" ("InvNo", "DueOn", "Bal") VALUES (21, current_date, 1)$$,
                  '42703', NULL, 'renamed tracked column: 42703');
 ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Bal" TO "Balance";
+ALTER EVENT TRIGGER ar_credit_ddl_command_end ENABLE;
 SELECT lives_ok($$UPDATE "Billing"."Invoices" SET "Balance" = 10 WHERE "InvNo" = 20$$, 'renamed back: works again');
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 10.00 C20 EUR', 'renamed back: amount followed');
 -- tracking again
@@ -660,5 +666,96 @@ INSERT INTO dunning_t.trunc_inv VALUES (1, current_date + 5, 10);
 SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.trunc_inv'::regclass
                                                        AND state IN ('pending', 'claimed', 'suspended')),
           1::bigint, 'a key reused after TRUNCATE is queued again');
+
+-- The trigger under a caller's hostile search_path: look-alike operators and
+-- functions earlier on the path must not change what the trigger writes.
+CREATE SCHEMA dunning_hostile;
+CREATE FUNCTION dunning_hostile.text_eq(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR dunning_hostile.= (LEFTARG = text, RIGHTARG = text, FUNCTION = dunning_hostile.text_eq);
+CREATE FUNCTION dunning_hostile.date_pl(date, integer) RETURNS date LANGUAGE sql AS 'SELECT date ''1900-01-01''';
+CREATE OPERATOR dunning_hostile.+ (LEFTARG = date, RIGHTARG = integer, FUNCTION = dunning_hostile.date_pl);
+CREATE FUNCTION dunning_hostile.lower(text) RETURNS text LANGUAGE sql AS 'SELECT ''paid''';
+CREATE FUNCTION dunning_hostile.now() RETURNS timestamptz LANGUAGE sql AS 'SELECT timestamptz ''1900-01-01''';
+CREATE TABLE dunning_t.odd_path (no int PRIMARY KEY, due date, amt numeric, st text);
+SELECT ar_credit.track('dunning_t.odd_path', 'no', 'due', 'amt', 'st');
+SET LOCAL search_path = dunning_hostile, pg_catalog, public;
+-- (the caller's own date arithmetic must name pg_catalog's operator here)
+INSERT INTO dunning_t.odd_path VALUES (1, current_date OPERATOR(pg_catalog.+) 30, 100, 'open'),
+                                      (2, current_date OPERATOR(pg_catalog.-) 3, 50, 'open');
+UPDATE dunning_t.odd_path SET st = 'paid' WHERE no = 2;
+UPDATE dunning_t.odd_path SET due = current_date OPERATOR(pg_catalog.+) 40 WHERE no = 1;
+SET LOCAL search_path = public, ar_credit;
+SELECT is(dunning_t.live_of('dunning_t.odd_path', '1'), 'pending L1 email +25 100 - -',
+          'hostile search_path: the trigger queues and reschedules with pg_catalog''s operators');
+SELECT is(dunning_t.live_of('dunning_t.odd_path', '2'), 'none',
+          'hostile search_path: payment settles only the paid invoice');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.odd_path'::regclass
+                                                       AND (created_at < now() - interval '1 day' OR remind_on < date '2000-01-01')),
+          0::bigint, 'hostile search_path: no look-alike now() or date + integer reached the queue');
+
+-- Schema changes of tracked tables (event triggers, 0.2.0)
+SET LOCAL client_min_messages = warning;
+CREATE TABLE dunning_t.ddl_inv ("No" int PRIMARY KEY, due date, amt numeric, st text, memo text);
+SELECT ar_credit.track('dunning_t.ddl_inv', NULL, 'due', 'amt', 'st');
+INSERT INTO dunning_t.ddl_inv VALUES (1, current_date + 30, 100, 'open', 'x');
+SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN memo TO note$$,
+                'renaming an unmapped column of a tracked table is allowed');
+SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv ADD COLUMN extra int, DROP COLUMN note$$,
+                'adding and dropping unmapped columns is allowed');
+SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN due TO due_on$$, '2BP01',
+                 'column "due" of table dunning_t.ddl_inv is tracked by ar_credit',
+                 'renaming the mapped due column is refused');
+SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv DROP COLUMN st$$, '2BP01',
+                 'column "st" of table dunning_t.ddl_inv is tracked by ar_credit',
+                 'dropping the mapped status column is refused');
+SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN "No" TO id$$, '2BP01',
+                 'column "No" of table dunning_t.ddl_inv is tracked by ar_credit',
+                 'renaming a key column (taken from the primary key) is refused');
+INSERT INTO dunning_t.ddl_inv VALUES (2, current_date + 30, 200, 'open');
+SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '2'), 'pending L1 email +15 200 - -',
+          'the trigger still works after the unrelated ALTERs');
+SELECT lives_ok($$SELECT ar_credit.untrack('dunning_t.ddl_inv');
+                  ALTER TABLE dunning_t.ddl_inv RENAME COLUMN due TO due_on;
+                  SELECT ar_credit.track('dunning_t.ddl_inv', NULL, 'due_on', 'amt', 'st')$$,
+                'the way out: untrack, rename, track again');
+SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '1'), 'pending L1 email +15 100 - -',
+          'tracking again under the new name queues the open invoices again');
+
+SELECT ok(EXISTS (SELECT 1 FROM ar_credit.tracked_table WHERE relid = 'dunning_t.ddl_inv'::regclass),
+          'before DROP TABLE the table is tracked');
+SELECT lives_ok($$DROP TABLE dunning_t.ddl_inv$$, 'DROP TABLE of a tracked table');
+SELECT is((SELECT count(*) FROM ar_credit.tracked_table t
+            WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.relid)), 0::bigint,
+          'DROP TABLE forgets the tracking row');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue q
+            WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = q.source)), 0::bigint,
+          'DROP TABLE removes the queue rows of the dropped table');
+
+CREATE SCHEMA dunning_gone;
+CREATE TABLE dunning_gone.inv (no int PRIMARY KEY, due date, amt numeric);
+SELECT ar_credit.track('dunning_gone.inv', 'no', 'due', 'amt');
+INSERT INTO dunning_gone.inv VALUES (1, current_date - 10, 10);
+DROP SCHEMA dunning_gone CASCADE;
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue q
+            WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = q.source))
+        + (SELECT count(*) FROM ar_credit.tracked_table t
+            WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.relid)), 0::bigint,
+          'DROP SCHEMA ... CASCADE forgets the tracked tables inside it');
+
+-- the owner who drops their table needs no rights on ar_credit's tables
+CREATE ROLE regress_ar_inv_owner IN ROLE ar_credit_writer;
+GRANT USAGE, CREATE ON SCHEMA dunning_t TO regress_ar_inv_owner;
+CREATE TABLE dunning_t.owned_inv (no int PRIMARY KEY, due date, amt numeric);
+ALTER TABLE dunning_t.owned_inv OWNER TO regress_ar_inv_owner;
+SELECT ar_credit.track('dunning_t.owned_inv', 'no', 'due', 'amt');
+SET LOCAL ROLE regress_ar_inv_owner;
+INSERT INTO dunning_t.owned_inv VALUES (1, current_date - 10, 10);
+SELECT lives_ok($$DROP TABLE dunning_t.owned_inv$$, 'a non-superuser owner drops their tracked table');
+RESET ROLE;
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue q
+            WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = q.source)), 0::bigint,
+          '... and its queue rows go with it');
+RESET client_min_messages;
+
 SELECT * FROM finish();
 ROLLBACK;

@@ -30,6 +30,12 @@ bash test/dump_restore.sh 2>&1 | tee "$log" || rc=1
 dump_pass=$(grep -c '^ok ' "$log" || true)
 dump_fail=$(grep -c '^not ok ' "$log" || true)
 
+# upgrade path: every frozen release updated to the current version
+up_pass=0; up_fail=0
+bash test/upgrade.sh 2>&1 | tee "$log" || rc=1
+up_pass=$(grep -c '^ok ' "$log" || true)
+up_fail=$(grep -c '^not ok ' "$log" || true)
+
 # documentation examples (doc/*.md): each SQL block's output must match
 doc_pass=0; doc_fail=0
 if ls doc/*.md >/dev/null 2>&1; then
@@ -39,9 +45,9 @@ if ls doc/*.md >/dev/null 2>&1; then
 fi
 rm -f "$log"
 
-passed=$(( unit_pass + reg_pass + tap_pass + dump_pass + doc_pass ))
-failed=$(( reg_fail + tap_fail + dump_fail + doc_fail ))
+passed=$(( unit_pass + reg_pass + tap_pass + dump_pass + up_pass + doc_pass ))
+failed=$(( reg_fail + tap_fail + dump_fail + up_fail + doc_fail ))
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, dump/restore: $dump_pass ok / $dump_fail failed, doc examples: $doc_pass ok / $doc_fail failed"
+echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, dump/restore: $dump_pass ok / $dump_fail failed, upgrade: $up_pass ok / $up_fail failed, doc examples: $doc_pass ok / $doc_fail failed"
 echo "tests: $passed passed, $failed failed"
 exit $rc
