@@ -39,6 +39,25 @@ SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS member,
 SELECT ar_credit.due_date('45D+CM', date '2024-01-15') AS due,
        ar_credit.max_term_days('30D') AS days;
 
+-- the same under ALTER EXTENSION UPDATE from the first release
+SET client_min_messages = warning;
+DROP EXTENSION ar_credit;
+CREATE EXTENSION ar_credit VERSION '0.1.0';
+ALTER EXTENSION ar_credit UPDATE;
+RESET client_min_messages;
+SELECT extversion FROM pg_extension WHERE extname = 'ar_credit';
+SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS member,
+       pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid) AS depends_on
+  FROM pg_depend d
+  JOIN pg_depend e ON e.classid = d.classid AND e.objid = d.objid
+                  AND e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
+ WHERE e.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'ar_credit')
+   AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
+   AND coalesce((SELECT pronamespace FROM pg_proc WHERE oid = d.refobjid),
+                (SELECT oprnamespace FROM pg_operator WHERE oid = d.refobjid))
+       NOT IN ('pg_catalog'::regnamespace, 'ar_credit'::regnamespace);
+SELECT ar_credit.due_date('45D+CM', date '2024-01-15') AS due;
+
 -- functions that run SQL pin their search_path; functions that do not are C
 -- or SQL-standard bodies
 SELECT p.oid::regprocedure AS unpinned
