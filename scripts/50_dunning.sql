@@ -149,6 +149,13 @@ LANGUAGE C;
 COMMENT ON FUNCTION ar_credit.dunning_trigger() IS
     'keeps the dunning queue in step with an invoices table; arguments key=, due=, amount=, status=, customer=, currency=, policy=; attach with ar_credit.track()';
 
+CREATE FUNCTION ar_credit.dunning_key_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'dunning_key_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION ar_credit.dunning_key_trigger() IS
+    'row-level companion of dunning_trigger, fired when an invoice''s key changes: settles the reminders of the old key (same arguments)';
+
 CREATE FUNCTION ar_credit.dunning_resync(invoices pg_catalog.regclass, trigger_name pg_catalog.name)
 RETURNS pg_catalog.int8
 AS 'MODULE_PATHNAME', 'dunning_resync'
@@ -167,7 +174,7 @@ BEGIN
     FOR tg IN SELECT t.tgname FROM pg_catalog.pg_trigger AS t
                WHERE t.tgrelid = invoices
                  AND t.tgname IN ('ar_credit_dunning_ins', 'ar_credit_dunning_upd', 'ar_credit_dunning_del',
-                                  'ar_credit_dunning_trunc')
+                                  'ar_credit_dunning_trunc', 'ar_credit_dunning_key')
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', tg, invoices);
     END LOOP;
@@ -175,6 +182,60 @@ END
 $$;
 COMMENT ON FUNCTION ar_credit.drop_dunning_triggers(pg_catalog.regclass) IS
     'drops the dunning triggers track() attached to a table';
+
+-- (Re)creates the triggers of a tracked table from its ar_credit.tracked_table
+-- row.  The statement-level UPDATE trigger captures only NEW TABLE; key
+-- changes, rare, are left to a row-level companion fired WHEN the key's
+-- text changes, so bulk UPDATEs do not pay for capturing the old rows.
+CREATE FUNCTION ar_credit.attach_dunning_triggers(invoices pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m ar_credit.tracked_table;
+    args pg_catalog.text := '';
+    key_changed pg_catalog.text := '';
+BEGIN
+    SELECT * INTO STRICT m FROM ar_credit.tracked_table AS t WHERE t.relid = invoices;
+    FOR i IN 1 .. pg_catalog.array_length(m.key_columns, 1) LOOP
+        args := args || pg_catalog.quote_literal('key=' || m.key_columns[i]) || ', ';
+        key_changed := key_changed || CASE WHEN i > 1 THEN ' OR ' ELSE '' END
+                    || pg_catalog.format('OLD.%1$I::pg_catalog.text IS DISTINCT FROM NEW.%1$I::pg_catalog.text',
+                                         m.key_columns[i]);
+    END LOOP;
+    args := args || pg_catalog.quote_literal('due=' || m.due_column)
+                 || ', ' || pg_catalog.quote_literal('amount=' || m.amount_column)
+                 || ', ' || pg_catalog.quote_literal('policy=' || m.policy);
+    IF m.status_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('status=' || m.status_column);
+    END IF;
+    IF m.customer_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('customer=' || m.customer_column);
+    END IF;
+    IF m.currency_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('currency=' || m.currency_column);
+    END IF;
+
+    PERFORM ar_credit.drop_dunning_triggers(invoices);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_ins AFTER INSERT ON %s'
+                              ' REFERENCING NEW TABLE AS ar_credit_new'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_upd AFTER UPDATE ON %s'
+                              ' REFERENCING NEW TABLE AS ar_credit_new'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_key AFTER UPDATE ON %s'
+                              ' FOR EACH ROW WHEN (%s)'
+                              ' EXECUTE FUNCTION ar_credit.dunning_key_trigger(%s)', invoices, key_changed, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_del AFTER DELETE ON %s'
+                              ' REFERENCING OLD TABLE AS ar_credit_old'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_trunc AFTER TRUNCATE ON %s'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.attach_dunning_triggers(pg_catalog.regclass) IS
+    'creates the dunning triggers of a tracked table from its ar_credit.tracked_table row (called by track)';
 
 CREATE FUNCTION ar_credit.track(invoices pg_catalog.regclass, key_column pg_catalog.name,
                                 due_column pg_catalog.name, amount_column pg_catalog.name,
@@ -189,7 +250,6 @@ AS $$
 DECLARE
     rel record;
     keys pg_catalog.name[];
-    args pg_catalog.text := '';
     col record;
 BEGIN
     IF invoices IS NULL OR due_column IS NULL OR amount_column IS NULL THEN
@@ -255,36 +315,6 @@ BEGIN
         END IF;
     END LOOP;
 
-    FOR i IN 1 .. pg_catalog.array_length(keys, 1) LOOP
-        args := args || pg_catalog.quote_literal('key=' || keys[i]) || ', ';
-    END LOOP;
-    args := args || pg_catalog.quote_literal('due=' || due_column)
-                 || ', ' || pg_catalog.quote_literal('amount=' || amount_column)
-                 || ', ' || pg_catalog.quote_literal('policy=' || track.policy);
-    IF status_column IS NOT NULL THEN
-        args := args || ', ' || pg_catalog.quote_literal('status=' || status_column);
-    END IF;
-    IF customer_column IS NOT NULL THEN
-        args := args || ', ' || pg_catalog.quote_literal('customer=' || customer_column);
-    END IF;
-    IF currency_column IS NOT NULL THEN
-        args := args || ', ' || pg_catalog.quote_literal('currency=' || currency_column);
-    END IF;
-
-    -- tracking again replaces the triggers
-    PERFORM ar_credit.drop_dunning_triggers(invoices);
-    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_ins AFTER INSERT ON %s'
-                              ' REFERENCING NEW TABLE AS ar_credit_new'
-                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
-    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_upd AFTER UPDATE ON %s'
-                              ' REFERENCING OLD TABLE AS ar_credit_old NEW TABLE AS ar_credit_new'
-                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
-    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_del AFTER DELETE ON %s'
-                              ' REFERENCING OLD TABLE AS ar_credit_old'
-                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
-    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_trunc AFTER TRUNCATE ON %s'
-                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
-
     INSERT INTO ar_credit.tracked_table AS t (relid, key_columns, due_column, amount_column, status_column,
                                              customer_column, currency_column, policy)
     VALUES (invoices, keys, due_column, amount_column, status_column, customer_column, currency_column, track.policy)
@@ -293,6 +323,9 @@ BEGIN
            amount_column = EXCLUDED.amount_column, status_column = EXCLUDED.status_column,
            customer_column = EXCLUDED.customer_column, currency_column = EXCLUDED.currency_column,
            policy = EXCLUDED.policy, tracked_at = pg_catalog.now();
+
+    -- tracking again replaces the triggers
+    PERFORM ar_credit.attach_dunning_triggers(invoices);
 
     -- queue the rows already there
     PERFORM ar_credit.dunning_resync(invoices, 'ar_credit_dunning_upd');
@@ -581,6 +614,7 @@ REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.tex
                        ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.text),
                        ar_credit.untrack(pg_catalog.regclass),
                        ar_credit.drop_dunning_triggers(pg_catalog.regclass),
+                       ar_credit.attach_dunning_triggers(pg_catalog.regclass),
                        ar_credit.dunning_resync(pg_catalog.regclass, pg_catalog.name)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.open_invoices, ar_credit.aging_report,

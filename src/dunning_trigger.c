@@ -96,6 +96,12 @@ tracked_rel_callback(Datum arg, Oid relid)
 			t->valid = false;	/* plans are freed when next used */
 }
 
+static void
+tracked_ns_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	tracked_rel_callback(arg, InvalidOid);
+}
+
 typedef struct TriggerArgs
 {
 	int			nkeys;
@@ -182,6 +188,8 @@ parse_args(Trigger *tg, Relation rel, TriggerArgs *a)
 	}
 }
 
+static void append_key(StringInfo sql, const TriggerArgs *a, const char *alias);
+
 /*
  * SELECT k, due, amt, cls, cust, cur FROM <table> AS t [WHERE cls IN (...)]
  * [DISTINCT ON (k)]; the class filter is applied before DISTINCT ON.
@@ -193,15 +201,8 @@ append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool dist
 	if (distinct)
 		appendStringInfoString(sql, "DISTINCT ON (k) ");
 	appendStringInfoString(sql, "* FROM (SELECT ");
-	if (a->nkeys == 1)
-		appendStringInfo(sql, "(t.%s)::pg_catalog.text AS k", quote_identifier(a->key[0]));
-	else
-	{
-		appendStringInfoString(sql, "ROW(");
-		for (int i = 0; i < a->nkeys; i++)
-			appendStringInfo(sql, "%st.%s", i ? ", " : "", quote_identifier(a->key[i]));
-		appendStringInfoString(sql, ")::pg_catalog.text AS k");
-	}
+	append_key(sql, a, "t");
+	appendStringInfoString(sql, " AS k");
 	appendStringInfo(sql, ", (t.%s)::pg_catalog.date AS due", quote_identifier(a->due));
 	appendStringInfo(sql, ", (t.%s)::pg_catalog.numeric AS amt", quote_identifier(a->amount));
 	appendStringInfoString(sql, ", ar_credit.invoice_state(");
@@ -243,8 +244,30 @@ append_source(StringInfo sql, const TriggerArgs *a, const char *table, bool dist
 	" WHEN q.state = 'claimed' THEN 'claimed' ELSE 'pending' END," \
 	" updated_at = pg_catalog.now()"
 
+/* the key of alias.* as the queue's invoice_key text */
+static void
+append_key(StringInfo sql, const TriggerArgs *a, const char *alias)
+{
+	if (a->nkeys == 1)
+	{
+		appendStringInfo(sql, "(%s.%s)::pg_catalog.text", alias, quote_identifier(a->key[0]));
+		return;
+	}
+	appendStringInfoString(sql, "ROW(");
+	for (int i = 0; i < a->nkeys; i++)
+		appendStringInfo(sql, "%s%s.%s", i ? ", " : "", alias, quote_identifier(a->key[i]));
+	appendStringInfoString(sql, ")::pg_catalog.text");
+}
+
+/*
+ * table: read the invoices from it instead of the transition tables (resync).
+ * invoices: the tracked table itself, read only when the key is not unique
+ * (or unique but deferrable): then a key that left one row may live on in
+ * another, and its reminder must stay.
+ */
 static char *
-build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_key)
+build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_key,
+		  const char *invoices)
 {
 	StringInfoData sql;
 
@@ -334,7 +357,14 @@ build_sql(PlanKind kind, const TriggerArgs *a, const char *table, bool unique_ke
 				append_source(&sql, a, NEW_TABLE, false, NULL);
 				appendStringInfoString(&sql, " AS n");
 			}
-			appendStringInfoString(&sql, ") AND $2 IS NOT NULL");
+			appendStringInfoString(&sql, ")");
+			if (!unique_key && invoices)
+			{
+				appendStringInfo(&sql, " AND NOT EXISTS (SELECT 1 FROM %s AS u WHERE ", invoices);
+				append_key(&sql, a, "u");
+				appendStringInfoString(&sql, " = q.invoice_key)");
+			}
+			appendStringInfoString(&sql, " AND $2 IS NOT NULL");
 			break;
 		case NPLANS:
 			break;
@@ -358,7 +388,8 @@ key_is_unique(Relation rel, const AttrNumber *keyatts, int nkeys)
 		if (!HeapTupleIsValid(tup))
 			continue;
 		idx = (Form_pg_index) GETSTRUCT(tup);
-		if (idx->indisunique && idx->indnkeyatts == nkeys &&
+		/* a deferrable key may hold duplicates until commit */
+		if (idx->indisunique && idx->indimmediate && idx->indnkeyatts == nkeys &&
 			heap_attisnull(tup, Anum_pg_index_indpred, NULL) &&
 			heap_attisnull(tup, Anum_pg_index_indexprs, NULL))
 		{
@@ -393,6 +424,8 @@ tracked_rel(Trigger *tg, Relation rel, TriggerArgs *a)
 		ctl.entrysize = sizeof(TrackedRel);
 		tracked_rels = hash_create("ar_credit tracked relations", 16, &ctl, HASH_ELEM | HASH_BLOBS);
 		CacheRegisterRelcacheCallback(tracked_rel_callback, (Datum) 0);
+		/* statements name the table: a renamed schema must rebuild them */
+		CacheRegisterSyscacheCallback(NAMESPACEOID, tracked_ns_callback, (Datum) 0);
 	}
 	initStringInfo(&sig);
 	for (int i = 0; i < tg->tgnargs; i++)
@@ -495,7 +528,9 @@ run_plan(TrackedRel *t, PlanKind kind, const TriggerArgs *a, Oid relid)
 	if (t->plans[kind] == NULL)
 	{
 		Oid			types[2] = {REGCLASSOID, TEXTOID};
-		char	   *sql = build_sql(kind, a, NULL, t->unique_key);
+		char	   *invoices = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+															get_rel_name(relid));
+		char	   *sql = build_sql(kind, a, NULL, t->unique_key, invoices);
 		SPIPlanPtr	plan = SPI_prepare(sql, 2, types);
 
 		if (plan == NULL)
@@ -533,9 +568,44 @@ register_row(const char *name, Relation rel, HeapTuple tuple)
 		elog(ERROR, "could not register the row as %s", name);
 }
 
+/*
+ * Both entry points share the argument parsing and the per-relation cache
+ * (their arguments are the same, so their plans are too).
+ *
+ * dunning_trigger does everything: statement level (with transition tables)
+ * or row level.  dunning_key_trigger is the row-level AFTER UPDATE companion
+ * track() attaches WHEN the key's text changes: it only settles the
+ * reminders of the old key.  It lets the statement-level UPDATE trigger do
+ * without an OLD TABLE, whose capture every bulk UPDATE would pay for a key
+ * change that almost never happens.
+ */
+static Datum dunning_trigger_common(FunctionCallInfo fcinfo, bool key_change_only);
+
 PG_FUNCTION_INFO_V1(dunning_trigger);
 Datum
 dunning_trigger(PG_FUNCTION_ARGS)
+{
+	return dunning_trigger_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(dunning_key_trigger);
+Datum
+dunning_key_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("dunning_key_trigger must be fired AFTER UPDATE FOR EACH ROW"),
+				 errhint("Attach it with ar_credit.track().")));
+	return dunning_trigger_common(fcinfo, true);
+}
+
+static Datum
+dunning_trigger_common(FunctionCallInfo fcinfo, bool key_change_only)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Relation	rel;
@@ -562,6 +632,7 @@ dunning_trigger(PG_FUNCTION_ARGS)
 		/* statement level: nothing to do for an empty transition table */
 		Tuplestorestate *ts = TRIGGER_FIRED_BY_DELETE(ev) ? trigdata->tg_oldtable : trigdata->tg_newtable;
 
+		/* an UPDATE trigger may go without OLD TABLE: see dunning_key_trigger */
 		if (ts == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -627,9 +698,18 @@ dunning_trigger(PG_FUNCTION_ARGS)
 			if (i < t->nkeyatts)
 				key_changed |= hit;
 		}
+		/*
+		 * Without an OLD TABLE (statement level, as track() attaches it), the
+		 * row-level dunning_key_trigger has settled the keys that changed.
+		 */
+		if (!is_row && trigdata->tg_oldtable == NULL)
+			key_changed = false;
+		/* the companion fires only WHEN the key's text changed */
+		if (key_change_only)
+			key_changed = true;
 		if (key_changed)
 			run_plan(t, PLAN_GONE_UPDATE, &a, RelationGetRelid(rel));
-		if (any_changed)
+		if (any_changed && !key_change_only)
 			run_plan(t, PLAN_UPDATE, &a, RelationGetRelid(rel));
 	}
 	else if (TRIGGER_FIRED_BY_DELETE(ev))
@@ -679,10 +759,10 @@ dunning_resync(PG_FUNCTION_ARGS)
 	save_nestlevel = ar_pin_search_path();
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = CStringGetTextDatum(a.policy);
-	sql = build_sql(PLAN_CLOSE, &a, table, false);
+	sql = build_sql(PLAN_CLOSE, &a, table, false, NULL);
 	if (SPI_execute_with_args(sql, 2, types, values, NULL, false, 0) < 0)
 		elog(ERROR, "could not settle closed invoices");
-	sql = build_sql(PLAN_UPSERT_HISTORY, &a, table, false);
+	sql = build_sql(PLAN_UPSERT_HISTORY, &a, table, false, NULL);
 	if (SPI_execute_with_args(sql, 2, types, values, NULL, false, 0) < 0)
 		elog(ERROR, "could not queue existing invoices");
 	queued = SPI_processed;

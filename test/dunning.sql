@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(273);
+SELECT plan(281);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -294,8 +294,14 @@ SELECT results_eq($$SELECT key_columns, due_column, amount_column, status_column
                       FROM ar_credit.tracked_table WHERE relid = '"Billing"."Invoices"'::regclass$$,
                   $$VALUES ('{InvNo}'::name[], 'DueOn'::name, 'Balance'::name, 'Status'::name, 'Cust'::name, 'Cur'::name, 'standard')$$,
                   'tracked_table records the mapping');
-SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 4::bigint,
-          'track: insert, update, delete and truncate triggers');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 5::bigint,
+          'track: insert, update, key change, delete and truncate triggers');
+SELECT is((SELECT tgoldtable IS NULL AND tgnewtable = 'ar_credit_new' FROM pg_trigger
+            WHERE tgrelid = '"Billing"."Invoices"'::regclass AND tgname = 'ar_credit_dunning_upd'), true,
+          'the statement-level UPDATE trigger captures no OLD TABLE (bulk UPDATEs do not pay for it)');
+SELECT is((SELECT tgtype & 1 = 1 AND tgqual IS NOT NULL FROM pg_trigger
+            WHERE tgrelid = '"Billing"."Invoices"'::regclass AND tgname = 'ar_credit_dunning_key'), true,
+          'key changes go to a row-level trigger with a WHEN clause');
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '100'), 'pending L1 email +15 900.00 C0 EUR', 'existing open invoice queued by track');
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '101'), '', 'existing paid invoice not queued');
 
@@ -385,6 +391,23 @@ SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '7'), 'cancelled:1', 'delete
 UPDATE "Billing"."Invoices" SET "InvNo" = 9 WHERE "InvNo" = 2;
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '2'), 'cancelled:1', 'key change: old key cancelled');
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '9'), 'pending L1 email +5 1000.00 C2 EUR', 'key change: new key queued');
+-- keys swapped in one statement, and many keys changed at once
+-- (a deferrable key: duplicates may exist until commit, the trigger must not assume otherwise)
+CREATE TABLE dunning_t.swap (no int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, due date, amt numeric);
+SELECT ar_credit.track('dunning_t.swap', 'no', 'due', 'amt');
+INSERT INTO dunning_t.swap SELECT i, current_date + 30, i FROM generate_series(1, 200) i;
+UPDATE dunning_t.swap SET no = 3 - no WHERE no IN (1, 2);
+SELECT is(dunning_t.live_of('dunning_t.swap', '1') || ' / ' || dunning_t.live_of('dunning_t.swap', '2'),
+          'pending L1 email +15 2 - - / pending L1 email +15 1 - -', 'keys swapped: each key has one live reminder with its new amount');
+UPDATE dunning_t.swap SET no = 1 WHERE no = 3;
+UPDATE dunning_t.swap SET no = 3 WHERE no = 1 AND amt = 3;
+SELECT is(dunning_t.dup_live(), 0::bigint, 'a deferrable key briefly duplicated: still one live reminder per invoice');
+UPDATE dunning_t.swap SET no = no + 1000 WHERE no > 100;
+SELECT results_eq($$SELECT count(*) FILTER (WHERE invoice_key::int > 1000), count(*) FILTER (WHERE invoice_key::int BETWEEN 101 AND 200),
+                           count(*) FROM ar_credit.dunning_queue
+                     WHERE source = 'dunning_t.swap'::regclass AND state = 'pending'$$,
+                  $$VALUES (100::bigint, 0::bigint, 200::bigint)$$,
+                  'bulk key change: the 100 old keys settled, the 100 new keys queued, nothing else');
 -- one statement, many invoices
 UPDATE "Billing"."Invoices" SET "Balance" = "Balance" + 1 WHERE "InvNo" IN (5, 9, 100);
 SELECT results_eq($$SELECT invoice_key, amount_due FROM ar_credit.dunning_queue
@@ -427,7 +450,7 @@ SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 
 -- tracking again
 SELECT lives_ok($$SELECT ar_credit.track('"Billing"."Invoices"', 'InvNo', 'DueOn', 'Balance', 'Status', 'Cust', 'Cur', 'strict')$$,
                 'track again with another policy');
-SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 4::bigint,
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 5::bigint,
           'tracking again replaces the triggers');
 SELECT is((SELECT policy FROM ar_credit.tracked_table WHERE relid = '"Billing"."Invoices"'::regclass), 'strict',
           'tracking again updates the mapping');
@@ -692,6 +715,21 @@ SELECT is(dunning_t.live_of('dunning_t.odd_path', '2'), 'none',
 SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.odd_path'::regclass
                                                        AND (created_at < now() - interval '1 day' OR remind_on < date '2000-01-01')),
           0::bigint, 'hostile search_path: no look-alike now() or date + integer reached the queue');
+
+-- A key column that is not unique: a reminder stays while any row still has the key,
+-- also after the table's schema is renamed (the statements name the table)
+CREATE SCHEMA dunning_ns;
+CREATE TABLE dunning_ns.lines (id int PRIMARY KEY, ref text, due date, amt numeric);
+SELECT ar_credit.track('dunning_ns.lines', 'ref', 'due', 'amt');
+INSERT INTO dunning_ns.lines VALUES (1, 'R1', current_date + 30, 10), (2, 'R1', current_date + 30, 10), (3, 'R2', current_date + 30, 5);
+DELETE FROM dunning_ns.lines WHERE id = 1;
+SELECT is(dunning_t.live_of('dunning_ns.lines', 'R1'), 'pending L1 email +15 10 - -',
+          'non-unique key: deleting one of two rows keeps the reminder');
+ALTER SCHEMA dunning_ns RENAME TO dunning_ns2;
+SELECT lives_ok($$DELETE FROM dunning_ns2.lines WHERE id = 3; UPDATE dunning_ns2.lines SET ref = 'R3' WHERE id = 2$$,
+                'after ALTER SCHEMA ... RENAME the trigger''s statements, cached or not, still run');
+SELECT is(dunning_t.live_of('dunning_ns2.lines', 'R1') || ' / ' || dunning_t.live_of('dunning_ns2.lines', 'R3'),
+          'none / pending L1 email +15 10 - -', 'non-unique key: the last row leaving the key settles it');
 
 -- Schema changes of tracked tables (event triggers, 0.2.0)
 SET LOCAL client_min_messages = warning;

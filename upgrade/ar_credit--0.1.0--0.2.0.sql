@@ -80,3 +80,190 @@ CREATE EVENT TRIGGER ar_credit_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE')
     EXECUTE FUNCTION ar_credit.on_ddl_command_end();
 REVOKE ALL ON FUNCTION ar_credit.on_sql_drop(), ar_credit.on_ddl_command_end() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------
+-- bulk UPDATEs no longer capture OLD TABLE: key changes go to a row-level
+-- companion trigger (dunning_key_trigger)
+-- ---------------------------------------------------------------------
+CREATE FUNCTION ar_credit.dunning_key_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'dunning_key_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION ar_credit.dunning_key_trigger() IS
+    'row-level companion of dunning_trigger, fired when an invoice''s key changes: settles the reminders of the old key (same arguments)';
+
+CREATE OR REPLACE FUNCTION ar_credit.drop_dunning_triggers(invoices pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tg pg_catalog.name;
+BEGIN
+    FOR tg IN SELECT t.tgname FROM pg_catalog.pg_trigger AS t
+               WHERE t.tgrelid = invoices
+                 AND t.tgname IN ('ar_credit_dunning_ins', 'ar_credit_dunning_upd', 'ar_credit_dunning_del',
+                                  'ar_credit_dunning_trunc', 'ar_credit_dunning_key')
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', tg, invoices);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.drop_dunning_triggers(pg_catalog.regclass) IS
+    'drops the dunning triggers track() attached to a table';
+
+-- (Re)creates the triggers of a tracked table from its ar_credit.tracked_table
+-- row.  The statement-level UPDATE trigger captures only NEW TABLE; key
+-- changes, rare, are left to a row-level companion fired WHEN the key's
+-- text changes, so bulk UPDATEs do not pay for capturing the old rows.
+CREATE FUNCTION ar_credit.attach_dunning_triggers(invoices pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m ar_credit.tracked_table;
+    args pg_catalog.text := '';
+    key_changed pg_catalog.text := '';
+BEGIN
+    SELECT * INTO STRICT m FROM ar_credit.tracked_table AS t WHERE t.relid = invoices;
+    FOR i IN 1 .. pg_catalog.array_length(m.key_columns, 1) LOOP
+        args := args || pg_catalog.quote_literal('key=' || m.key_columns[i]) || ', ';
+        key_changed := key_changed || CASE WHEN i > 1 THEN ' OR ' ELSE '' END
+                    || pg_catalog.format('OLD.%1$I::pg_catalog.text IS DISTINCT FROM NEW.%1$I::pg_catalog.text',
+                                         m.key_columns[i]);
+    END LOOP;
+    args := args || pg_catalog.quote_literal('due=' || m.due_column)
+                 || ', ' || pg_catalog.quote_literal('amount=' || m.amount_column)
+                 || ', ' || pg_catalog.quote_literal('policy=' || m.policy);
+    IF m.status_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('status=' || m.status_column);
+    END IF;
+    IF m.customer_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('customer=' || m.customer_column);
+    END IF;
+    IF m.currency_column IS NOT NULL THEN
+        args := args || ', ' || pg_catalog.quote_literal('currency=' || m.currency_column);
+    END IF;
+
+    PERFORM ar_credit.drop_dunning_triggers(invoices);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_ins AFTER INSERT ON %s'
+                              ' REFERENCING NEW TABLE AS ar_credit_new'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_upd AFTER UPDATE ON %s'
+                              ' REFERENCING NEW TABLE AS ar_credit_new'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_key AFTER UPDATE ON %s'
+                              ' FOR EACH ROW WHEN (%s)'
+                              ' EXECUTE FUNCTION ar_credit.dunning_key_trigger(%s)', invoices, key_changed, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_del AFTER DELETE ON %s'
+                              ' REFERENCING OLD TABLE AS ar_credit_old'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+    EXECUTE pg_catalog.format('CREATE TRIGGER ar_credit_dunning_trunc AFTER TRUNCATE ON %s'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_trigger(%s)', invoices, args);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.attach_dunning_triggers(pg_catalog.regclass) IS
+    'creates the dunning triggers of a tracked table from its ar_credit.tracked_table row (called by track)';
+
+CREATE OR REPLACE FUNCTION ar_credit.track(invoices pg_catalog.regclass, key_column pg_catalog.name,
+                                due_column pg_catalog.name, amount_column pg_catalog.name,
+                                status_column pg_catalog.name DEFAULT NULL,
+                                customer_column pg_catalog.name DEFAULT NULL,
+                                currency_column pg_catalog.name DEFAULT NULL,
+                                policy pg_catalog.text DEFAULT 'standard')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel record;
+    keys pg_catalog.name[];
+    col record;
+BEGIN
+    IF invoices IS NULL OR due_column IS NULL OR amount_column IS NULL THEN
+        RAISE EXCEPTION 'invoices, due_column and amount_column must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT c.relkind, c.relowner INTO rel FROM pg_catalog.pg_class AS c WHERE c.oid = invoices;
+    IF rel.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION '"%" is not a table', invoices USING ERRCODE = '42809';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(rel.relowner, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', invoices USING ERRCODE = '42501';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = track.policy) THEN
+        RAISE EXCEPTION 'unknown dunning policy: "%"', track.policy USING ERRCODE = '22023',
+              HINT = 'Policies are the rows of ar_credit.dunning_step (shipped: standard, strict).';
+    END IF;
+
+    -- the key: the named column, or the primary key
+    IF key_column IS NULL THEN
+        SELECT pg_catalog.array_agg(a.attname ORDER BY k.ord) INTO keys
+          FROM pg_catalog.pg_index AS i,
+               LATERAL pg_catalog.unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+          JOIN pg_catalog.pg_attribute AS a ON a.attrelid = invoices AND a.attnum = k.attnum
+         WHERE i.indrelid = invoices AND i.indisprimary;
+        IF keys IS NULL THEN
+            RAISE EXCEPTION 'table % has no primary key; name its key column', invoices USING ERRCODE = '22023';
+        END IF;
+    ELSE
+        keys := ARRAY[key_column];
+    END IF;
+
+    -- every column exists and has a usable type, before anything is created
+    FOR col IN
+        SELECT m.role, m.colname, a.atttypid, t.typtype, t.typcategory
+          FROM (SELECT 'key' AS role, k AS colname FROM pg_catalog.unnest(keys) AS k
+                UNION ALL SELECT 'due', due_column
+                UNION ALL SELECT 'amount', amount_column
+                UNION ALL SELECT 'status', status_column WHERE status_column IS NOT NULL
+                UNION ALL SELECT 'customer', customer_column WHERE customer_column IS NOT NULL
+                UNION ALL SELECT 'currency', currency_column WHERE currency_column IS NOT NULL) AS m
+          LEFT JOIN pg_catalog.pg_attribute AS a
+                 ON a.attrelid = invoices AND a.attname = m.colname AND a.attnum > 0 AND NOT a.attisdropped
+          LEFT JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
+    LOOP
+        IF col.atttypid IS NULL THEN
+            RAISE EXCEPTION 'column "%" of table % does not exist', col.colname, invoices
+                  USING ERRCODE = '42703', DETAIL = pg_catalog.format('It was given as the %s column.', col.role);
+        END IF;
+        IF col.role = 'due' AND col.atttypid NOT IN ('date'::pg_catalog.regtype, 'timestamp'::pg_catalog.regtype,
+                                                    'timestamptz'::pg_catalog.regtype) THEN
+            RAISE EXCEPTION 'due column "%" of table % has type %, not date', col.colname, invoices,
+                  col.atttypid::pg_catalog.regtype USING ERRCODE = '42804';
+        END IF;
+        IF col.role = 'amount' AND col.atttypid NOT IN ('numeric'::pg_catalog.regtype, 'int2'::pg_catalog.regtype,
+                  'int4'::pg_catalog.regtype, 'int8'::pg_catalog.regtype, 'money'::pg_catalog.regtype) THEN
+            RAISE EXCEPTION 'amount column "%" of table % has type %, not numeric', col.colname, invoices,
+                  col.atttypid::pg_catalog.regtype USING ERRCODE = '42804',
+                  HINT = 'Amounts must be numeric (or integer, or money); floating point is refused.';
+        END IF;
+        IF col.role = 'status' AND NOT (col.typcategory = 'S' OR col.typtype = 'e') THEN
+            RAISE EXCEPTION 'status column "%" of table % has type %, not text or an enum', col.colname, invoices,
+                  col.atttypid::pg_catalog.regtype USING ERRCODE = '42804';
+        END IF;
+    END LOOP;
+
+    INSERT INTO ar_credit.tracked_table AS t (relid, key_columns, due_column, amount_column, status_column,
+                                             customer_column, currency_column, policy)
+    VALUES (invoices, keys, due_column, amount_column, status_column, customer_column, currency_column, track.policy)
+    ON CONFLICT (relid) DO UPDATE
+       SET key_columns = EXCLUDED.key_columns, due_column = EXCLUDED.due_column,
+           amount_column = EXCLUDED.amount_column, status_column = EXCLUDED.status_column,
+           customer_column = EXCLUDED.customer_column, currency_column = EXCLUDED.currency_column,
+           policy = EXCLUDED.policy, tracked_at = pg_catalog.now();
+
+    -- tracking again replaces the triggers
+    PERFORM ar_credit.attach_dunning_triggers(invoices);
+
+    -- queue the rows already there
+    PERFORM ar_credit.dunning_resync(invoices, 'ar_credit_dunning_upd');
+END
+$$;
+COMMENT ON FUNCTION ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.text) IS
+    'tracks an invoices table: validates the columns, attaches the dunning triggers and queues the existing open invoices (key_column NULL = the primary key)';
+
+REVOKE ALL ON FUNCTION ar_credit.attach_dunning_triggers(pg_catalog.regclass) FROM PUBLIC;
+
+-- the tables tracked under 0.1.0 get the new triggers (their queue is kept as is)
+SELECT ar_credit.attach_dunning_triggers(t.relid) FROM ar_credit.tracked_table AS t;
