@@ -568,44 +568,9 @@ register_row(const char *name, Relation rel, HeapTuple tuple)
 		elog(ERROR, "could not register the row as %s", name);
 }
 
-/*
- * Both entry points share the argument parsing and the per-relation cache
- * (their arguments are the same, so their plans are too).
- *
- * dunning_trigger does everything: statement level (with transition tables)
- * or row level.  dunning_key_trigger is the row-level AFTER UPDATE companion
- * track() attaches WHEN the key's text changes: it only settles the
- * reminders of the old key.  It lets the statement-level UPDATE trigger do
- * without an OLD TABLE, whose capture every bulk UPDATE would pay for a key
- * change that almost never happens.
- */
-static Datum dunning_trigger_common(FunctionCallInfo fcinfo, bool key_change_only);
-
 PG_FUNCTION_INFO_V1(dunning_trigger);
 Datum
 dunning_trigger(PG_FUNCTION_ARGS)
-{
-	return dunning_trigger_common(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(dunning_key_trigger);
-Datum
-dunning_key_trigger(PG_FUNCTION_ARGS)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("dunning_key_trigger must be fired AFTER UPDATE FOR EACH ROW"),
-				 errhint("Attach it with ar_credit.track().")));
-	return dunning_trigger_common(fcinfo, true);
-}
-
-static Datum
-dunning_trigger_common(FunctionCallInfo fcinfo, bool key_change_only)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Relation	rel;
@@ -632,8 +597,8 @@ dunning_trigger_common(FunctionCallInfo fcinfo, bool key_change_only)
 		/* statement level: nothing to do for an empty transition table */
 		Tuplestorestate *ts = TRIGGER_FIRED_BY_DELETE(ev) ? trigdata->tg_oldtable : trigdata->tg_newtable;
 
-		/* an UPDATE trigger may go without OLD TABLE: see dunning_key_trigger */
-		if (ts == NULL)
+		/* UPDATE needs both: the old keys tell which invoices changed key */
+		if (ts == NULL || (TRIGGER_FIRED_BY_UPDATE(ev) && trigdata->tg_oldtable == NULL))
 			ereport(ERROR,
 					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 					 errmsg("dunning_trigger FOR EACH STATEMENT needs REFERENCING NEW TABLE AS %s / OLD TABLE AS %s",
@@ -698,18 +663,9 @@ dunning_trigger_common(FunctionCallInfo fcinfo, bool key_change_only)
 			if (i < t->nkeyatts)
 				key_changed |= hit;
 		}
-		/*
-		 * Without an OLD TABLE (statement level, as track() attaches it), the
-		 * row-level dunning_key_trigger has settled the keys that changed.
-		 */
-		if (!is_row && trigdata->tg_oldtable == NULL)
-			key_changed = false;
-		/* the companion fires only WHEN the key's text changed */
-		if (key_change_only)
-			key_changed = true;
 		if (key_changed)
 			run_plan(t, PLAN_GONE_UPDATE, &a, RelationGetRelid(rel));
-		if (any_changed && !key_change_only)
+		if (any_changed)
 			run_plan(t, PLAN_UPDATE, &a, RelationGetRelid(rel));
 	}
 	else if (TRIGGER_FIRED_BY_DELETE(ev))
