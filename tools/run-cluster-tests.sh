@@ -30,10 +30,10 @@ bash test/dump_restore.sh 2>&1 | tee "$log" || rc=1
 dump_pass=$(grep -c '^ok ' "$log" || true)
 dump_fail=$(grep -c '^not ok ' "$log" || true)
 
-# documentation examples (doc/*.md): each SQL block's output must match
+# documentation examples (doc/*.md and the README's tour): each SQL block's output must match
 doc_pass=0; doc_fail=0
 if ls doc/*.md >/dev/null 2>&1; then
-    perl tools/doc-examples.pl doc/*.md 2>&1 | tee "$log" || rc=1
+    perl tools/doc-examples.pl doc/*.md README.md 2>&1 | tee "$log" || rc=1
     doc_pass=$(grep -c '^ok ' "$log" || true)
     doc_fail=$(grep -c '^not ok ' "$log" || true)
 fi
