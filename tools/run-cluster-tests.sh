@@ -36,18 +36,30 @@ bash test/upgrade.sh 2>&1 | tee "$log" || rc=1
 up_pass=$(grep -c '^ok ' "$log" || true)
 up_fail=$(grep -c '^not ok ' "$log" || true)
 
-# documentation examples (doc/*.md): each SQL block's output must match
+# documentation examples (doc/*.md and the README's tour): each SQL block's output must match
 doc_pass=0; doc_fail=0
 if ls doc/*.md >/dev/null 2>&1; then
-    perl tools/doc-examples.pl doc/*.md 2>&1 | tee "$log" || rc=1
+    perl tools/doc-examples.pl doc/*.md README.md 2>&1 | tee "$log" || rc=1
     doc_pass=$(grep -c '^ok ' "$log" || true)
     doc_fail=$(grep -c '^not ok ' "$log" || true)
 fi
+# documentation coverage: every object, column, role and GUC of the extension
+# is named in doc/*.md
+cov_pass=0; cov_fail=0
+perl tools/doc-coverage.pl doc/*.md 2>&1 | tee "$log" || rc=1
+cov_pass=$(grep -c '^ok ' "$log" || true)
+cov_fail=$(grep -c '^not ok ' "$log" || true)
+
+# the reference worker (examples/worker.sh) against a tracked table
+worker_pass=0; worker_fail=0
+bash test/worker.sh 2>&1 | tee "$log" || rc=1
+worker_pass=$(grep -c '^ok ' "$log" || true)
+worker_fail=$(grep -c '^not ok ' "$log" || true)
 rm -f "$log"
 
-passed=$(( unit_pass + reg_pass + tap_pass + dump_pass + up_pass + doc_pass ))
-failed=$(( reg_fail + tap_fail + dump_fail + up_fail + doc_fail ))
+passed=$(( unit_pass + reg_pass + tap_pass + dump_pass + up_pass + doc_pass + cov_pass + worker_pass ))
+failed=$(( reg_fail + tap_fail + dump_fail + up_fail + doc_fail + cov_fail + worker_fail ))
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, dump/restore: $dump_pass ok / $dump_fail failed, upgrade: $up_pass ok / $up_fail failed, doc examples: $doc_pass ok / $doc_fail failed"
+echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, dump/restore: $dump_pass ok / $dump_fail failed, upgrade: $up_pass ok / $up_fail failed, doc examples: $doc_pass ok / $doc_fail failed, doc coverage: $cov_pass ok / $cov_fail failed, worker: $worker_pass ok / $worker_fail failed"
 echo "tests: $passed passed, $failed failed"
 exit $rc
