@@ -15,7 +15,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(191);
+SELECT plan(195);
 
 CREATE SCHEMA bad_t;
 CREATE TABLE bad_t.backend AS SELECT pg_backend_pid() AS pid;
@@ -123,6 +123,43 @@ SELECT is(bad_t.error_of($$SELECT repeat('30D+', 25000)::ar_credit.payment_terms
 SELECT throws_ok($$SELECT repeat('é', 100000)::ar_credit.payment_terms$$, '22P02',
                  'invalid input syntax for type payment_terms: "' || repeat('é', 50) || '..."',
                  'terms: 100,000 two-byte characters, clipped on a character boundary');
+
+-- binary input (recv): COPY FROM PROGRAM a hand-made COPY BINARY stream
+-- holding data as the one field of one row (needs a superuser)
+CREATE TABLE bad_t.recv_target (t ar_credit.payment_terms);
+CREATE FUNCTION bad_t.recv(data bytea) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    stream bytea := '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
+                    || int2send(1::int2) || int4send(length(data)) || data || '\xffff'::bytea;
+    oct text;
+    res text;
+BEGIN
+    SELECT string_agg('\' || (get_byte(stream, i) >> 6)::text || ((get_byte(stream, i) >> 3) & 7)::text
+                      || (get_byte(stream, i) & 7)::text, '' ORDER BY i)
+      INTO oct FROM generate_series(0, length(stream) - 1) i;
+    TRUNCATE bad_t.recv_target;
+    EXECUTE format('COPY bad_t.recv_target FROM PROGRAM %L (FORMAT binary)', 'printf ''' || oct || '''');
+    SELECT string_agg(t::text, ';') INTO res FROM bad_t.recv_target;
+    RETURN res;
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ' ' || SQLERRM;
+END $$;
+SELECT CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+            THEN is(bad_t.recv('\x'::bytea), '08P01 no data left in message', 'recv: an empty value, not even the version byte')
+            ELSE skip('COPY FROM PROGRAM needs a superuser', 1) END;
+SELECT CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+            THEN is(bad_t.recv('\x01'::bytea), '22P02 invalid input syntax for type payment_terms: ""',
+                    'recv: the version byte and no text')
+            ELSE skip('COPY FROM PROGRAM needs a superuser', 1) END;
+SELECT CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+            THEN is(bad_t.recv('\x01ff'::bytea), '22021 invalid byte sequence for encoding "UTF8": 0xff',
+                    'recv: text that is not UTF-8')
+            ELSE skip('COPY FROM PROGRAM needs a superuser', 1) END;
+SELECT CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+            THEN is(bad_t.recv('\x013330440033'::bytea), '22021 invalid byte sequence for encoding "UTF8": 0x00',
+                    'recv: a NUL byte inside the text')
+            ELSE skip('COPY FROM PROGRAM needs a superuser', 1) END;
 
 -- =====================================================================
 -- 2. payment terms functions: infinite dates (22008), NaN / Infinity
