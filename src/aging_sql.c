@@ -338,8 +338,12 @@ aging_trans(FunctionCallInfo fcinfo, bool with_bounds)
 	days = days_between(PG_GETARG_DATEADT(2), PG_GETARG_DATEADT(3));
 	{
 		int			i = aging_bucket_index(days, s->bounds.b, s->bounds.n);
+		/* detoasted once, here: the accumulator then takes it as it is */
+		Numeric		amount = PG_GETARG_NUMERIC(1);
 
-		s->acc[i] = acc_add(fcinfo, s->acc[i], PG_GETARG_DATUM(1));
+		/* a NaN or infinite amount would make its bucket NaN or Infinity */
+		ar_check_finite_amount(amount, "amount");
+		s->acc[i] = acc_add(fcinfo, s->acc[i], NumericGetDatum(amount));
 	}
 	PG_RETURN_POINTER(s);
 }
@@ -612,6 +616,8 @@ kpi_dso(PG_FUNCTION_ARGS)
 	int32		days = PG_GETARG_INT32(2);
 	Datum		r;
 
+	ar_check_finite_amount(receivables, "receivables");
+	ar_check_finite_amount(sales, "credit_sales");
 	if (days <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -631,13 +637,21 @@ PG_FUNCTION_INFO_V1(kpi_cei);
 Datum
 kpi_cei(PG_FUNCTION_ARGS)
 {
+	static const char *const names[4] = {"begin_receivables", "credit_sales", "end_receivables",
+	"end_current_receivables"};
 	Datum		begin = PG_GETARG_DATUM(0);
 	Datum		sales = PG_GETARG_DATUM(1);
 	Datum		end_total = PG_GETARG_DATUM(2);
 	Datum		end_current = PG_GETARG_DATUM(3);
-	Datum		collectible = DirectFunctionCall2(numeric_add, begin, sales);
-	Datum		num = DirectFunctionCall2(numeric_sub, collectible, end_total);
-	Datum		den = DirectFunctionCall2(numeric_sub, collectible, end_current);
+	Datum		collectible,
+				num,
+				den;
+
+	for (int i = 0; i < 4; i++)
+		ar_check_finite_amount(PG_GETARG_NUMERIC(i), names[i]);
+	collectible = DirectFunctionCall2(numeric_add, begin, sales);
+	num = DirectFunctionCall2(numeric_sub, collectible, end_total);
+	den = DirectFunctionCall2(numeric_sub, collectible, end_current);
 
 	if (ar_numeric_sign(den) == 0)
 		ereport(ERROR,

@@ -6,6 +6,7 @@
 
 #include "commands/trigger.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
@@ -85,6 +86,16 @@ ar_numeric_sign(Datum n)
 		memcpy(zero, z, VARSIZE(z));
 	}
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, n, NumericGetDatum(zero)));
+}
+
+const char *
+ar_clip_for_message(const char *s)
+{
+	int			len = strlen(s);
+
+	if (len <= 120)
+		return s;
+	return psprintf("%.*s...", pg_mbcliplen(s, len, 100), s);
 }
 
 int

@@ -28,6 +28,13 @@ extern int	ar_numeric_sign(Datum n);
  */
 extern int	ar_pin_search_path(void);
 
+/*
+ * A user-supplied string as an error message shows it: unchanged up to 120
+ * bytes, else its first 100 bytes (whole characters) followed by "...", so a
+ * 100,000-character argument does not flood the message and the log.
+ */
+extern const char *ar_clip_for_message(const char *s);
+
 /* raise 22008 for a computed date outside PostgreSQL's range */
 extern DateADT ar_date_result(int64 d, const char *what);
 

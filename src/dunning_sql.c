@@ -9,6 +9,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/namespace.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -37,6 +39,7 @@ typedef struct Policy
 	text	  **channel_text;	/* the same as text values, built once */
 	text	  **label_text;
 	bool		any_min_amount; /* some step has min_amount > 0 */
+	int			invalid_level;	/* a step whose min_amount is NaN, or 0 */
 } Policy;
 
 static MemoryContext policy_cxt = NULL;
@@ -92,7 +95,15 @@ load_policy_cache(void)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	save_nestlevel = ar_pin_search_path();
-	if (SPI_execute("SELECT policy, level, offset_days, channel, label, min_amount::float8 "
+	/*
+	 * min_amount beyond float8's range means "never": clamp it rather than
+	 * let one huge value fail every policy; NaN (which the CHECK constraint
+	 * lets through) makes only its own policy unusable, see find_policy.
+	 */
+	if (SPI_execute("SELECT policy, level, offset_days, channel, label, "
+					"CASE WHEN min_amount = 'NaN' THEN 'NaN'::float8 "
+					"WHEN min_amount > 1e308 THEN 'Infinity'::float8 "
+					"ELSE min_amount::float8 END "
 					"FROM ar_credit.dunning_step ORDER BY policy, level", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read ar_credit.dunning_step");
 	old = MemoryContextSwitchTo(policy_cxt);
@@ -123,6 +134,8 @@ load_policy_cache(void)
 		p->channel[k] = pstrdup(SPI_getvalue(tup, desc, 4));
 		p->label[k] = pstrdup(SPI_getvalue(tup, desc, 5));
 		p->steps[k].min_amount = DatumGetFloat8(SPI_getbinval(tup, desc, 6, &isnull));
+		if (isnan(p->steps[k].min_amount) && p->invalid_level == 0)
+			p->invalid_level = p->steps[k].level;
 		p->channel_text[k] = cstring_to_text(p->channel[k]);
 		p->label_text[k] = cstring_to_text(p->label[k]);
 		if (p->steps[k].min_amount > 0)
@@ -142,12 +155,49 @@ find_policy(const char *name)
 		load_policy_cache();
 	for (int i = 0; i < npolicies; i++)
 		if (strcmp(policies[i].name, name) == 0)
+		{
+			if (policies[i].invalid_level != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("dunning policy \"%s\" has an invalid min_amount at level %d: NaN",
+								policies[i].name, policies[i].invalid_level),
+						 errhint("Correct the row of ar_credit.dunning_step: min_amount must be a number, 0 or more.")));
 			return &policies[i];
+		}
+	/* names are case-sensitive keys; point at a near miss */
+	for (int i = 0; i < npolicies; i++)
+		if (pg_strcasecmp(policies[i].name, name) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown dunning policy: \"%s\"", name),
+					 errhint("Policy names are case-sensitive: did you mean \"%s\"?", policies[i].name)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown dunning policy: \"%s\"", name),
+			 errmsg("unknown dunning policy: \"%s\"", ar_clip_for_message(name)),
 			 errhint("Policies are the rows of ar_credit.dunning_step (shipped: standard, strict).")));
 	return NULL;
+}
+
+/*
+ * The checks next_reminder and next_reminder_rec share: finite dates (due,
+ * as_of non-NULL here), a level and a gap that are not negative.
+ */
+static void
+check_reminder_args(FunctionCallInfo fcinfo, int last_level, int gap)
+{
+	ar_check_finite_date(PG_GETARG_DATEADT(0), "due");
+	ar_check_finite_date(PG_GETARG_DATEADT(1), "as_of");
+	if (!PG_ARGISNULL(4))
+		ar_check_finite_date(PG_GETARG_DATEADT(4), "last_sent");
+	if (last_level < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("last_level must not be negative, not %d", last_level),
+				 errhint("Give 0 when no reminder was sent yet.")));
+	if (gap < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("min_gap_days must not be negative, not %d", gap)));
 }
 
 /*
@@ -178,20 +228,13 @@ dunning_next_reminder(PG_FUNCTION_ARGS)
 				 errmsg("dunning policy must not be NULL")));
 	due = PG_GETARG_DATEADT(0);
 	as_of = PG_GETARG_DATEADT(1);
-	ar_check_finite_date(due, "due");
-	ar_check_finite_date(as_of, "as_of");
 	last_level = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
 	gap = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5);
-	if (gap < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("min_gap_days must not be negative, not %d", gap)));
-	if (!PG_ARGISNULL(4))
-		ar_check_finite_date(PG_GETARG_DATEADT(4), "last_sent");
+	check_reminder_args(fcinfo, last_level, gap);
 	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
 	{
 		has_amount = true;
-		amount = DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(6)));
+		amount = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, PG_GETARG_DATUM(6)));
 	}
 	p = find_policy(text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	if (dunning_next(p->steps, p->nsteps, due, as_of, last_level,
@@ -310,7 +353,8 @@ dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
-	ar_check_finite_date(PG_GETARG_DATEADT(0), "due");
+	check_reminder_args(fcinfo, PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
+						PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5));
 	if (c == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
@@ -348,7 +392,7 @@ dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 					  PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5),
 					  has_amount && p->any_min_amount,
 					  (has_amount && p->any_min_amount) ?
-					  DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(6))) : 0,
+					  DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, PG_GETARG_DATUM(6))) : 0,
 					  &nr))
 		PG_RETURN_NULL();
 	values[0] = Int32GetDatum(p->steps[nr.step].level);

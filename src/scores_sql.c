@@ -30,7 +30,7 @@ model_arg(text *t)
 	if (m == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown score model: \"%s\"", name),
+				 errmsg("unknown score model: \"%s\"", ar_clip_for_message(name)),
 				 errhint("Known models: %s.", score_model_names())));
 	return m;
 }
@@ -40,12 +40,13 @@ model_arg(text *t)
  * total_assets"): 22012 for a zero denominator, 22023 for a negative one.
  */
 static Datum
-ratio(FunctionCallInfo fcinfo, int num_arg, int den_arg, const char *ratio_name, const char *den_name)
+ratio(FunctionCallInfo fcinfo, int num_arg, int den_arg, const char *ratio_name,
+	  const char *num_name, const char *den_name)
 {
 	Datum		den = PG_GETARG_DATUM(den_arg);
 	int			sign;
 
-	ar_check_finite_amount(PG_GETARG_NUMERIC(num_arg), "ratio numerator");
+	ar_check_finite_amount(PG_GETARG_NUMERIC(num_arg), num_name);
 	ar_check_finite_amount(DatumGetNumeric(den), den_name);
 	sign = ar_numeric_sign(den);
 	if (sign == 0)
@@ -84,11 +85,11 @@ altman5(FunctionCallInfo fcinfo, const char *model, const char *equity)
 	char		x4[96];
 
 	snprintf(x4, sizeof(x4), "X4 = %s / total_liabilities", equity);
-	x[0] = ratio(fcinfo, 0, 5, "X1 = working_capital / total_assets", "total_assets");
-	x[1] = ratio(fcinfo, 1, 5, "X2 = retained_earnings / total_assets", "total_assets");
-	x[2] = ratio(fcinfo, 2, 5, "X3 = ebit / total_assets", "total_assets");
-	x[3] = ratio(fcinfo, 3, 6, x4, "total_liabilities");
-	x[4] = ratio(fcinfo, 4, 5, "X5 = sales / total_assets", "total_assets");
+	x[0] = ratio(fcinfo, 0, 5, "X1 = working_capital / total_assets", "working_capital", "total_assets");
+	x[1] = ratio(fcinfo, 1, 5, "X2 = retained_earnings / total_assets", "retained_earnings", "total_assets");
+	x[2] = ratio(fcinfo, 2, 5, "X3 = ebit / total_assets", "ebit", "total_assets");
+	x[3] = ratio(fcinfo, 3, 6, x4, equity, "total_liabilities");
+	x[4] = ratio(fcinfo, 4, 5, "X5 = sales / total_assets", "sales", "total_assets");
 	return weighted(score_model(model), x);
 }
 
@@ -113,10 +114,11 @@ scores_altman_z_double_prime(PG_FUNCTION_ARGS)
 {
 	Datum		x[4];
 
-	x[0] = ratio(fcinfo, 0, 4, "X1 = working_capital / total_assets", "total_assets");
-	x[1] = ratio(fcinfo, 1, 4, "X2 = retained_earnings / total_assets", "total_assets");
-	x[2] = ratio(fcinfo, 2, 4, "X3 = ebit / total_assets", "total_assets");
-	x[3] = ratio(fcinfo, 3, 5, "X4 = book_value_equity / total_liabilities", "total_liabilities");
+	x[0] = ratio(fcinfo, 0, 4, "X1 = working_capital / total_assets", "working_capital", "total_assets");
+	x[1] = ratio(fcinfo, 1, 4, "X2 = retained_earnings / total_assets", "retained_earnings", "total_assets");
+	x[2] = ratio(fcinfo, 2, 4, "X3 = ebit / total_assets", "ebit", "total_assets");
+	x[3] = ratio(fcinfo, 3, 5, "X4 = book_value_equity / total_liabilities", "book_value_equity",
+				 "total_liabilities");
 	return weighted(score_model("z_double_prime"), x);
 }
 
@@ -125,11 +127,12 @@ PG_FUNCTION_INFO_V1(scores_conan_holder);
 Datum
 scores_conan_holder(PG_FUNCTION_ARGS)
 {
+	static const char *const names[5] = {"r1", "r2", "r3", "r4", "r5"};
 	Datum		r[5];
 
 	for (int i = 0; i < 5; i++)
 	{
-		ar_check_finite_amount(PG_GETARG_NUMERIC(i), "ratio");
+		ar_check_finite_amount(PG_GETARG_NUMERIC(i), names[i]);
 		r[i] = PG_GETARG_DATUM(i);
 	}
 	return weighted(score_model("conan_holder"), r);
@@ -241,7 +244,8 @@ scores_solvency_score(PG_FUNCTION_ARGS)
 		if (ar_numeric_sign(limit) < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("credit_limit must not be negative")));
+					 errmsg("credit_limit must not be negative, not %s",
+							DatumGetCString(DirectFunctionCall1(numeric_out, limit)))));
 		in.has_exposure = true;
 		if (ar_numeric_sign(exposure) <= 0)
 			in.utilisation = 0;		/* nothing owed, or a credit balance */

@@ -183,19 +183,12 @@ parse_terms_text(const char *str, Terms *t, Node *escontext)
 {
 	TermsError	err;
 
-	const char *shown = str;
-	int			len;
+	const char *shown;
 
 	if (terms_parse(str, t, &err))
 		return true;
 	/* echo a very long input only in part */
-	len = strlen(str);
-	if (len > 120)
-	{
-		int			clip = pg_mbcliplen(str, len, 100);
-
-		shown = psprintf("%.*s...", clip, str);
-	}
+	shown = ar_clip_for_message(str);
 	ereturn(escontext, false,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type %s: \"%s\"", "payment_terms", shown),
@@ -520,7 +513,7 @@ payment_terms_describe(PG_FUNCTION_ARGS)
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unsupported language for payment terms: \"%s\"", lang),
+				 errmsg("unsupported language for payment terms: \"%s\"", ar_clip_for_message(lang)),
 				 errhint("Use \"en\" or \"fr\".")));
 	if (terms_describe(&t, l, buf, sizeof(buf)) < 0)
 		elog(ERROR, "description of payment terms exceeds %d bytes", (int) sizeof(buf));
@@ -553,7 +546,7 @@ payment_terms_violations(PG_FUNCTION_ARGS)
 	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown payment terms regime: \"%s\"", regime),
+				 errmsg("unknown payment terms regime: \"%s\"", ar_clip_for_message(regime)),
 				 errhint("Known regimes: %s.", terms_known_regimes())));
 	for (int i = 0; i < n; i++)
 		elems[i] = PointerGetDatum(cstring_to_text(msgs[i]));

@@ -305,7 +305,7 @@ SELECT is(late_interest(10000, '2024-03-01', '2024-03-31', 'DE_B2B', 5), 41.10, 
 SELECT is(late_interest(10000, '2024-06-15', '2024-07-15', 'DE_B2C', 20), 164.38, 'E11 DE_B2C contract 20 = 164.38');
 SELECT is(late_interest(10000, '2024-06-15', '2024-07-15', 'UK_B2B', 0), 0.00, 'E11 UK contract rate 0 = 0.00');
 SELECT throws_ok($$SELECT ar_credit.late_interest(10000, '2024-03-01', '2024-03-31', 'DE_B2B', -1)$$,
-                 '22023', 'contract_rate must not be negative', 'E11 negative contract rate: 22023');
+                 '22023', 'contract_rate must not be negative, not -1', 'E11 negative contract rate: 22023 naming the value');
 SELECT throws_ok($$SELECT ar_credit.late_interest(10000, '2024-03-01', '2024-03-31', 'DE_B2B', 'NaN')$$,
                  '22023', 'contract_rate must be a finite number, not NaN', 'E11 NaN contract rate: 22023');
 

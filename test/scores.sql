@@ -270,9 +270,9 @@ SELECT throws_ok($$SELECT ar_credit.financial_score(2, 'altman')$$, '22023', 'un
                  'financial_score: unknown model -> 22023');
 
 SELECT throws_ok($$SELECT ar_credit.altman_z('NaN', 0, 0, 0, 0, 1, 1)$$, '22023',
-                 'ratio numerator must be a finite number, not NaN', 'Z: NaN working capital -> 22023');
+                 'working_capital must be a finite number, not NaN', 'Z: NaN working capital -> 22023 naming the argument');
 SELECT throws_ok($$SELECT ar_credit.altman_z(0, 0, 0, 'Infinity', 0, 1, 1)$$, '22023',
-                 'ratio numerator must be a finite number, not Infinity', 'Z: infinite market equity -> 22023');
+                 'market_value_equity must be a finite number, not Infinity', 'Z: infinite market equity -> 22023 naming the argument');
 SELECT throws_ok($$SELECT ar_credit.altman_z(0, 0, 0, 0, 0, 'Infinity', 1)$$, '22023',
                  'total_assets must be a finite number, not Infinity', 'Z: infinite total assets -> 22023 (not 0)');
 SELECT throws_ok($$SELECT ar_credit.altman_z_prime(0, 0, 0, 0, 0, 1, 'NaN')$$, '22023',
@@ -280,7 +280,7 @@ SELECT throws_ok($$SELECT ar_credit.altman_z_prime(0, 0, 0, 0, 0, 1, 'NaN')$$, '
 SELECT throws_ok($$SELECT ar_credit.altman_z_double_prime(0, '-Infinity', 0, 0, 1, 1)$$, '22023', NULL,
                  'Z'''': -Infinity retained earnings -> 22023');
 SELECT throws_ok($$SELECT ar_credit.conan_holder(0.1, 0.1, 'NaN', 0.1, 0.1)$$, '22023',
-                 'ratio must be a finite number, not NaN', 'Conan-Holder: NaN ratio -> 22023');
+                 'r3 must be a finite number, not NaN', 'Conan-Holder: NaN ratio -> 22023 naming the ratio');
 SELECT throws_ok($$SELECT ar_credit.altman_zone('NaN')$$, '22023', 'score must be a finite number, not NaN',
                  'altman_zone(NaN) -> 22023');
 SELECT throws_ok($$SELECT ar_credit.conan_holder_zone('Infinity')$$, '22023', NULL, 'conan_holder_zone(Infinity) -> 22023');
@@ -393,7 +393,7 @@ SELECT throws_ok($$SELECT ar_credit.solvency_score(3.555, 0, NULL, NULL)$$, '220
 SELECT throws_ok($$SELECT ar_credit.solvency_score(50, 101, NULL, NULL)$$, '22023',
                  'paydex must be between 1 and 100, not 101', 'paydex 101 -> 22023');
 SELECT throws_ok($$SELECT ar_credit.solvency_score(50, 50, 100, -1)$$, '22023',
-                 'credit_limit must not be negative', 'negative credit limit -> 22023');
+                 'credit_limit must not be negative, not -1', 'negative credit limit -> 22023 naming the value');
 SELECT throws_ok($$SELECT ar_credit.solvency_score('NaN', 50, NULL, NULL)$$, '22023',
                  'financial_score must be a finite number, not NaN', 'financial_score NaN -> 22023');
 SELECT throws_ok($$SELECT ar_credit.solvency_score(50, 50, 'Infinity', 1000)$$, '22023',
