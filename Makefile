@@ -1,19 +1,24 @@
 # ar_credit: accounts-receivable credit management inside PostgreSQL (PGXS build)
 
 PG_CONFIG   ?= pg_config
+# Source directory: "." for an in-tree build; pg_buildext (Debian packaging)
+# builds in build-<version>/ with VPATH=<source dir>.  ar_src_wildcard lists
+# source files by their path relative to it, which make then finds via VPATH.
+ar_srcdir       := $(or $(VPATH),$(patsubst %/,%,$(dir $(firstword $(MAKEFILE_LIST)))))
+ar_src_wildcard  = $(sort $(patsubst $(ar_srcdir)/%,%,$(wildcard $(addprefix $(ar_srcdir)/,$(1)))))
 EXTENSION    = ar_credit
-EXTVERSION   = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
+EXTVERSION   = $(shell grep default_version $(ar_srcdir)/$(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
 MODULE_big   = ar_credit
 PGFILEDESC   = "ar_credit - payment terms, aging, scores, late interest and dunning"
 
 # Every capability is a pair src/<area>.c (pure C, no PostgreSQL headers) and
 # src/<area>_sql.c (fmgr glue); all of them are linked into one module.
-SRCS         = $(sort $(wildcard src/*.c))
+SRCS         = $(call ar_src_wildcard,src/*.c)
 OBJS         = $(SRCS:.c=.o)
 
 # The install script is assembled from one section per area (scripts/NN_area.sql),
 # in file-name order, so each area keeps its SQL next to nothing else's.
-SCRIPT_PARTS = $(sort $(wildcard scripts/[0-9][0-9]_*.sql))
+SCRIPT_PARTS = $(call ar_src_wildcard,scripts/[0-9][0-9]_*.sql)
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts are frozen verbatim in upgrade/, next to the update
 # scripts that lead from each release to the next (ALTER EXTENSION ... UPDATE).
@@ -21,16 +26,16 @@ DATA         = $(sort $(wildcard upgrade/$(EXTENSION)--*.sql))
 DOCS         = README.md
 
 # pg_regress (sql/, expected/) and isolation specs (specs/, expected/)
-REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS      = $(patsubst sql/%.sql,%,$(call ar_src_wildcard,sql/*.sql))
 # tests named *_pg16 need PostgreSQL 16 or later (soft input errors)
 PG_MAJOR    := $(shell $(PG_CONFIG) --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
 ifneq ($(shell test "$(PG_MAJOR)" -ge 16 2>/dev/null && echo yes),yes)
 REGRESS     := $(filter-out %_pg16,$(REGRESS))
 endif
-REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
-ifneq ($(wildcard specs/*.spec),)
-ISOLATION    = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
-ISOLATION_OPTS = --inputdir=.
+REGRESS_OPTS = --inputdir=$(ar_srcdir) --load-extension=plpgsql
+ifneq ($(call ar_src_wildcard,specs/*.spec),)
+ISOLATION    = $(patsubst specs/%.spec,%,$(call ar_src_wildcard,specs/*.spec))
+ISOLATION_OPTS = --inputdir=$(ar_srcdir)
 endif
 
 PG_CPPFLAGS  = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -48,14 +53,22 @@ EXTRA_CLEAN  = $(DATA_built) test/unit/*.bin fuzz/*.bin tmp_install
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# A VPATH build writes src/*.o under the build directory: create it first.
+ifneq ($(ar_srcdir),.)
+$(OBJS): | ar_objdirs
+ar_objdirs:
+	@mkdir -p $(sort $(dir $(OBJS)))
+.PHONY: ar_objdirs
+endif
+
 $(DATA_built): $(SCRIPT_PARTS) $(EXTENSION).control
 	@{ printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	   for f in $(SCRIPT_PARTS); do echo; echo "-- ===== $$f ====="; \
-	     grep -v '^\\echo Use "CREATE EXTENSION' $$f; done; } > $@
+	     grep -v '^\\echo Use "CREATE EXTENSION' $(ar_srcdir)/$$f; done; } > $@
 
 # ---- pure-C unit tests and fuzzers (no server needed) ----------------------
 # pure C: the sources that do not include PostgreSQL's headers
-PURE_SRCS    = $(shell grep -L '"postgres.h"' $(SRCS))
+PURE_SRCS    = $(shell cd $(ar_srcdir) && grep -L '"postgres.h"' $(SRCS))
 UNIT_CFLAGS  = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc
 unit_tests   = $(patsubst test/unit/%.c,test/unit/%.bin,$(wildcard test/unit/test_*.c))
 
