@@ -22,7 +22,7 @@ SCRIPT_PARTS = $(call ar_src_wildcard,scripts/[0-9][0-9]_*.sql)
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts are frozen verbatim in upgrade/, next to the update
 # scripts that lead from each release to the next (ALTER EXTENSION ... UPDATE).
-DATA         = $(sort $(wildcard upgrade/$(EXTENSION)--*.sql))
+DATA         = $(call ar_src_wildcard,upgrade/$(EXTENSION)--*.sql)
 DOCS         = README.md
 
 # pg_regress (sql/, expected/) and isolation specs (specs/, expected/)
