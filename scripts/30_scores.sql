@@ -82,6 +82,9 @@ CREATE TABLE ar_credit.credit_policy (
                  CHECK (limit_factor OPERATOR(pg_catalog.>=) 0),
     shipped      pg_catalog.bool NOT NULL DEFAULT false
 );
+-- NaN sorts above every number, so upper bounds also keep NaN and Infinity out
+ALTER TABLE ar_credit.credit_policy
+    ADD CONSTRAINT credit_policy_limit_factor_max CHECK (limit_factor OPERATOR(pg_catalog.<=) 1000);
 COMMENT ON TABLE ar_credit.credit_policy IS
     'payment terms, deposit (percent of the order) and credit-limit factor granted to each risk class A..E';
 
@@ -97,6 +100,8 @@ CREATE TRIGGER credit_policy_user_owned
     FOR EACH ROW EXECUTE FUNCTION ar_credit.config_row_user_owned('risk_class');
 
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.credit_policy', 'WHERE NOT shipped');
+-- read by recommended_terms() for whoever calls it, like the interest tables
+GRANT SELECT ON ar_credit.credit_policy TO PUBLIC;
 
 CREATE FUNCTION ar_credit.recommended_terms(risk_class pg_catalog.text)
 RETURNS ar_credit.payment_terms
@@ -110,7 +115,10 @@ BEGIN
       FROM ar_credit.credit_policy AS p
      WHERE p.risk_class OPERATOR(pg_catalog.=) pg_catalog.upper(recommended_terms.risk_class);
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown risk class: "%"', recommended_terms.risk_class
+        RAISE EXCEPTION 'unknown risk class: "%"',
+              CASE WHEN pg_catalog.length(recommended_terms.risk_class) > 100
+                   THEN pg_catalog.left(recommended_terms.risk_class, 100) || '...'
+                   ELSE recommended_terms.risk_class END
               USING ERRCODE = '22023', HINT = 'Risk classes are A, B, C, D and E (ar_credit.credit_policy).';
     END IF;
     RETURN result;

@@ -14,6 +14,8 @@ CREATE TABLE ar_credit.reference_rate (
     shipped     pg_catalog.bool NOT NULL DEFAULT false,
     PRIMARY KEY (rate_index, valid_from)
 );
+ALTER TABLE ar_credit.reference_rate
+    ADD CONSTRAINT reference_rate_index_named CHECK (rate_index OPERATOR(pg_catalog.<>) '');
 COMMENT ON TABLE ar_credit.reference_rate IS
     'reference rates by index (ECB_MRO, FR_TIL_PRO, FR_TIL_PART, DE_BASIS, UK_BOE, ...), percent per year, each valid from its date until the next row; add new rates with INSERT';
 
@@ -41,6 +43,16 @@ CREATE TABLE ar_credit.interest_regime (
     CHECK ((floor_index IS NULL) OPERATOR(pg_catalog.=) (floor_factor IS NULL)),
     CHECK ((legacy_due_before IS NULL) OPERATOR(pg_catalog.=) (legacy_margin IS NULL))
 );
+-- NaN sorts above every number, so upper bounds also keep NaN and Infinity out
+ALTER TABLE ar_credit.interest_regime
+    ADD CONSTRAINT interest_regime_named CHECK (regime OPERATOR(pg_catalog.<>) '' AND rate_index OPERATOR(pg_catalog.<>) ''),
+    ADD CONSTRAINT interest_regime_margin_range CHECK (margin OPERATOR(pg_catalog.>) -100 AND margin OPERATOR(pg_catalog.<) 100),
+    ADD CONSTRAINT interest_regime_legacy_margin_range
+        CHECK (legacy_margin OPERATOR(pg_catalog.>) -100 AND legacy_margin OPERATOR(pg_catalog.<) 100),
+    ADD CONSTRAINT interest_regime_floor_factor_range
+        CHECK (floor_factor OPERATOR(pg_catalog.>=) 0 AND floor_factor OPERATOR(pg_catalog.<=) 100),
+    ADD CONSTRAINT interest_regime_indemnity_range
+        CHECK (indemnity_amount OPERATOR(pg_catalog.>=) 0 AND indemnity_amount OPERATOR(pg_catalog.<) 1000000000);
 COMMENT ON TABLE ar_credit.interest_regime IS
     'late-payment interest regimes: reference index + margin, fixing rule (half_year split, start_half_year, reference_day), day count, recovery indemnity rule, contract-rate floor, legacy margin';
 COMMENT ON COLUMN ar_credit.interest_regime.fixing IS

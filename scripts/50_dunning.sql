@@ -17,6 +17,10 @@ CREATE TABLE ar_credit.dunning_step (
     shipped     pg_catalog.bool NOT NULL DEFAULT false,
     PRIMARY KEY (policy, level)
 );
+-- min_amount may be Infinity (a step never sent) but not NaN
+ALTER TABLE ar_credit.dunning_step
+    ADD CONSTRAINT dunning_step_named CHECK (policy OPERATOR(pg_catalog.<>) ''),
+    ADD CONSTRAINT dunning_step_min_amount_number CHECK (min_amount OPERATOR(pg_catalog.<>) 'NaN');
 COMMENT ON TABLE ar_credit.dunning_step IS
     'dunning policies: one row per reminder level, offset_days relative to the due date (negative = before), channel, label, minimum amount due';
 
@@ -239,10 +243,13 @@ DECLARE
     keys pg_catalog.name[];
     col record;
 BEGIN
-    IF invoices IS NULL OR due_column IS NULL OR amount_column IS NULL THEN
-        RAISE EXCEPTION 'invoices, due_column and amount_column must not be NULL' USING ERRCODE = '22004';
+    IF invoices IS NULL OR due_column IS NULL OR amount_column IS NULL OR track.policy IS NULL THEN
+        RAISE EXCEPTION 'invoices, due_column, amount_column and policy must not be NULL' USING ERRCODE = '22004';
     END IF;
     SELECT c.relkind, c.relowner INTO rel FROM pg_catalog.pg_class AS c WHERE c.oid = invoices;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'relation with OID % does not exist', invoices::pg_catalog.oid USING ERRCODE = '42P01';
+    END IF;
     IF rel.relkind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION '"%" is not a table', invoices USING ERRCODE = '42809';
     END IF;
@@ -326,12 +333,21 @@ RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    owner pg_catalog.oid;
 BEGIN
-    IF NOT pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = invoices), 'USAGE') THEN
+    SELECT c.relowner INTO owner FROM pg_catalog.pg_class AS c WHERE c.oid = invoices;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'relation with OID % does not exist', invoices::pg_catalog.oid USING ERRCODE = '42P01';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(owner, 'USAGE') THEN
         RAISE EXCEPTION 'must be owner of table %', invoices USING ERRCODE = '42501';
     END IF;
     PERFORM ar_credit.drop_dunning_triggers(invoices);
     DELETE FROM ar_credit.tracked_table AS t WHERE t.relid = invoices;
+    IF NOT FOUND THEN
+        RAISE NOTICE 'table % is not tracked', invoices;
+    END IF;
     UPDATE ar_credit.dunning_queue AS q
        SET state = CASE WHEN q.state IN ('pending', 'claimed', 'suspended') THEN 'cancelled' ELSE q.state END,
            settled = true, updated_at = pg_catalog.now()
@@ -433,14 +449,17 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF batch IS NULL OR batch < 1 THEN
+    IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
+        RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF batch < 1 THEN
         RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
     END IF;
-    IF lease IS NULL OR lease <= interval '0' THEN
+    IF lease <= interval '0' THEN
         RAISE EXCEPTION 'lease must be a positive interval, not %', lease USING ERRCODE = '22023';
     END IF;
-    IF worker IS NULL OR as_of IS NULL THEN
-        RAISE EXCEPTION 'worker and as_of must not be NULL' USING ERRCODE = '22004';
+    IF NOT pg_catalog.isfinite(as_of) THEN
+        RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
     END IF;
     RETURN QUERY
     WITH c AS (
@@ -576,6 +595,44 @@ SELECT o.source, o.customer_key, o.currency,
   FROM ar_credit.open_invoices AS o
  GROUP BY o.source, o.customer_key, o.currency;
 COMMENT ON VIEW ar_credit.aging_report IS 'amount due per tracked table, customer and currency by aging bucket';
+
+-- BI tools show these; the column names are a stable API (test/views.sql)
+COMMENT ON COLUMN ar_credit.dunning_due.id IS 'dunning_queue.id: pass it to complete_reminder or fail_reminder';
+COMMENT ON COLUMN ar_credit.dunning_due.source IS 'tracked invoices table';
+COMMENT ON COLUMN ar_credit.dunning_due.invoice_key IS 'invoice key (composite keys as a row literal)';
+COMMENT ON COLUMN ar_credit.dunning_due.customer_key IS 'customer, or NULL';
+COMMENT ON COLUMN ar_credit.dunning_due.level IS 'reminder level (dunning_step.level)';
+COMMENT ON COLUMN ar_credit.dunning_due.channel IS 'email, sms, phone, letter, registered_letter or collection';
+COMMENT ON COLUMN ar_credit.dunning_due.label IS 'label of the dunning step';
+COMMENT ON COLUMN ar_credit.dunning_due.remind_on IS 'day the reminder is due to be sent';
+COMMENT ON COLUMN ar_credit.dunning_due.due_date IS 'invoice due date';
+COMMENT ON COLUMN ar_credit.dunning_due.amount_due IS 'open balance of the invoice';
+COMMENT ON COLUMN ar_credit.dunning_due.currency IS 'currency, or NULL';
+COMMENT ON COLUMN ar_credit.dunning_due.state IS 'pending or claimed';
+COMMENT ON COLUMN ar_credit.dunning_due.attempts IS 'failed sends so far';
+COMMENT ON COLUMN ar_credit.dunning_due.claimed_by IS 'worker holding the reminder, if claimed';
+COMMENT ON COLUMN ar_credit.dunning_due.claimed_until IS 'end of the worker''s lease, if claimed';
+COMMENT ON COLUMN ar_credit.open_invoices.source IS 'tracked invoices table';
+COMMENT ON COLUMN ar_credit.open_invoices.invoice_key IS 'invoice key (composite keys as a row literal)';
+COMMENT ON COLUMN ar_credit.open_invoices.customer_key IS 'customer, or NULL';
+COMMENT ON COLUMN ar_credit.open_invoices.currency IS 'currency, or NULL';
+COMMENT ON COLUMN ar_credit.open_invoices.due_date IS 'invoice due date';
+COMMENT ON COLUMN ar_credit.open_invoices.amount_due IS 'open balance of the invoice';
+COMMENT ON COLUMN ar_credit.open_invoices.days_past_due IS 'current_date - due_date (negative: not yet due)';
+COMMENT ON COLUMN ar_credit.open_invoices.aging_bucket IS 'aging_bucket(due_date, current_date): current, 1-30, 31-60, 61-90, >90';
+COMMENT ON COLUMN ar_credit.open_invoices.status IS 'open, or suspended (disputed, on hold)';
+COMMENT ON COLUMN ar_credit.open_invoices.next_level IS 'level of the live reminder, NULL when none is left';
+COMMENT ON COLUMN ar_credit.open_invoices.next_channel IS 'channel of the live reminder';
+COMMENT ON COLUMN ar_credit.open_invoices.next_remind_on IS 'date of the live reminder';
+COMMENT ON COLUMN ar_credit.aging_report.source IS 'tracked invoices table';
+COMMENT ON COLUMN ar_credit.aging_report.customer_key IS 'customer, or NULL';
+COMMENT ON COLUMN ar_credit.aging_report.currency IS 'currency, or NULL: never add amounts across currencies';
+COMMENT ON COLUMN ar_credit.aging_report.current IS 'amount not yet due (days past due <= 0)';
+COMMENT ON COLUMN ar_credit.aging_report.d1_30 IS 'amount 1 to 30 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.d31_60 IS 'amount 31 to 60 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.d61_90 IS 'amount 61 to 90 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.over_90 IS 'amount more than 90 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.total IS 'total open amount (sum of the buckets)';
 
 -- ---------------------------------------------------------------------
 -- roles and privileges: nothing beyond the pure functions for PUBLIC

@@ -308,9 +308,19 @@ dunning_invoice_state(PG_FUNCTION_ARGS)
 			memcpy(VARDATA(names[i]), n, strlen(n));
 		}
 	}
+	/* a NaN or infinite balance cannot be dunned: say so rather than queue it */
+	if (!PG_ARGISNULL(1))
+		ar_check_finite_amount(PG_GETARG_NUMERIC(1), "invoice amount");
+	/* -infinity would be overdue since forever: no reminder makes sense */
+	if (!PG_ARGISNULL(2) && DATE_IS_NOBEGIN(PG_GETARG_DATEADT(2)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("invoice due date must not be -infinity"),
+				 errhint("Use NULL (or infinity) for an invoice with no due date yet.")));
 	if (PG_ARGISNULL(1) || ar_numeric_sign(PG_GETARG_DATUM(1)) <= 0)
 		c = INV_CLOSED;
-	else if (PG_ARGISNULL(2))
+	/* no due date yet, or "some day" (infinity): nothing to remind of */
+	else if (PG_ARGISNULL(2) || DATE_IS_NOEND(PG_GETARG_DATEADT(2)))
 		c = INV_IGNORED;
 	else if (PG_ARGISNULL(0))
 		c = INV_OPEN;

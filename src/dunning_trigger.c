@@ -141,7 +141,7 @@ parse_args(Trigger *tg, Relation rel, TriggerArgs *a)
 			if (a->nkeys >= MAX_KEYS)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("at most %d key columns are supported", MAX_KEYS)));
+						 errmsg("trigger \"%s\" names more than %d key columns", tg->tgname, MAX_KEYS)));
 			a->key[a->nkeys++] = value;
 		}
 		else if (strcmp(name, "due") == 0)
@@ -186,6 +186,45 @@ parse_args(Trigger *tg, Relation rel, TriggerArgs *a)
 							col, tg->tgname, RelationGetRelationName(rel)),
 					 errhint("After renaming or dropping a tracked column, call ar_credit.track() again.")));
 	}
+
+	/* the types track() accepts, so that a hand-made trigger fails here, not per row */
+	{
+		Oid			due_type = SPI_gettypeid(desc, SPI_fnumber(desc, a->due));
+		Oid			amount_type = SPI_gettypeid(desc, SPI_fnumber(desc, a->amount));
+
+		if (due_type != DATEOID && due_type != TIMESTAMPOID && due_type != TIMESTAMPTZOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("due column \"%s\" of table \"%s\" has type %s, not date",
+							a->due, RelationGetRelationName(rel), format_type_be(due_type))));
+		if (amount_type != NUMERICOID && amount_type != INT2OID && amount_type != INT4OID &&
+			amount_type != INT8OID && amount_type != MONEYOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("amount column \"%s\" of table \"%s\" has type %s, not numeric",
+							a->amount, RelationGetRelationName(rel), format_type_be(amount_type)),
+					 errhint("Amounts must be numeric (or integer, or money); floating point is refused.")));
+		if (a->status)
+		{
+			Oid			st = SPI_gettypeid(desc, SPI_fnumber(desc, a->status));
+			char		category;
+			bool		preferred;
+
+			get_type_category_preferred(st, &category, &preferred);
+			if (category != TYPCATEGORY_STRING && !type_is_enum(st))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("status column \"%s\" of table \"%s\" has type %s, not text or an enum",
+								a->status, RelationGetRelationName(rel), format_type_be(st))));
+		}
+	}
+}
+
+/* names the tracked table in any error raised while the trigger runs */
+static void
+dunning_error_context(void *arg)
+{
+	errcontext("ar_credit dunning trigger on table \"%s\"", (const char *) arg);
 }
 
 static void append_key(StringInfo sql, const TriggerArgs *a, const char *alias);
@@ -579,6 +618,7 @@ dunning_trigger(PG_FUNCTION_ARGS)
 	int			save_nestlevel;
 	bool		is_row;
 	TriggerEvent ev;
+	ErrorContextCallback errcb;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -607,6 +647,11 @@ dunning_trigger(PG_FUNCTION_ARGS)
 		if (tuplestore_tuple_count(ts) == 0)
 			return PointerGetDatum(NULL);
 	}
+
+	errcb.callback = dunning_error_context;
+	errcb.arg = RelationGetRelationName(rel);
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -675,6 +720,7 @@ dunning_trigger(PG_FUNCTION_ARGS)
 
 	AtEOXact_GUC(true, save_nestlevel);
 	SPI_finish();
+	error_context_stack = errcb.previous;
 	return PointerGetDatum(NULL);
 }
 
@@ -689,8 +735,8 @@ dunning_resync(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
 	char	   *tgname = NameStr(*PG_GETARG_NAME(1));
-	Relation	rel = relation_open(relid, AccessShareLock);
-	TriggerDesc *td = rel->trigdesc;
+	Relation	rel;
+	TriggerDesc *td;
 	Trigger    *tg = NULL;
 	TriggerArgs a;
 	char	   *table;
@@ -700,6 +746,12 @@ dunning_resync(PG_FUNCTION_ARGS)
 	int			save_nestlevel;
 	int64		queued;
 
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	rel = relation_open(relid, AccessShareLock);
+	td = rel->trigdesc;
 	for (int i = 0; td && i < td->numtriggers; i++)
 		if (strcmp(td->triggers[i].tgname, tgname) == 0)
 			tg = &td->triggers[i];

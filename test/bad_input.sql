@@ -15,7 +15,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(195);
+SELECT plan(212);
 
 CREATE SCHEMA bad_t;
 CREATE TABLE bad_t.backend AS SELECT pg_backend_pid() AS pid;
@@ -367,24 +367,22 @@ SELECT throws_ok($$SELECT ar_credit.recovery_indemnity('Infinity', 'UK_B2B')$$, 
 SELECT throws_ok($$SELECT ar_credit.recovery_indemnity(100, 'UK_B2C')$$, '22023',
                  'unknown interest regime: "UK_B2C"', 'recovery_indemnity: unknown regime');
 -- Regression: regime rows with NaN / infinite numbers or a negative indemnity
--- (the CHECK constraints let them in) gave interest of NaN or Infinity and an
--- indemnity of -40.00
-INSERT INTO ar_credit.interest_regime (regime, rate_index, margin, fixing) VALUES
-    ('T_NAN', 'ECB_MRO', 'NaN', 'half_year'), ('T_INF', 'ECB_MRO', 'Infinity', 'half_year');
-INSERT INTO ar_credit.interest_regime (regime, rate_index, margin, fixing, indemnity_rule, indemnity_amount) VALUES
-    ('T_NEG', 'ECB_MRO', 8, 'half_year', 'fixed', -40);
-INSERT INTO ar_credit.interest_regime (regime, rate_index, margin, fixing, floor_index, floor_factor) VALUES
-    ('T_FLOOR', 'ECB_MRO', 8, 'half_year', 'FR_TIL_PRO', 'NaN');
-SELECT is(bad_t.error_of($$SELECT ar_credit.late_interest(10000, '2024-06-15', '2024-07-15', 'T_NAN')$$),
-          '22023 interest regime "T_NAN" has an invalid margin: NaN |  | '
-          'Correct the row of ar_credit.interest_regime: numbers must be finite, indemnity_amount and floor_factor not negative.',
-          'late_interest: a regime with a NaN margin raises, naming regime, column and value');
-SELECT throws_ok($$SELECT ar_credit.late_interest(10000, '2024-06-15', '2024-07-15', 'T_INF')$$, '22023',
-                 'interest regime "T_INF" has an invalid margin: Infinity', 'late_interest: a regime with an infinite margin');
-SELECT throws_ok($$SELECT ar_credit.recovery_indemnity(10000, 'T_NEG')$$, '22023',
-                 'interest regime "T_NEG" has an invalid indemnity_amount: -40', 'recovery_indemnity: a negative fixed indemnity');
-SELECT throws_ok($$SELECT ar_credit.late_interest(10000, '2024-06-15', '2024-07-15', 'T_FLOOR', 20)$$, '22023',
-                 'interest regime "T_FLOOR" has an invalid floor_factor: NaN', 'late_interest: a NaN contract-rate floor');
+-- gave interest of NaN or Infinity and an indemnity of -40.00; since 0.2.0
+-- CHECK constraints refuse them (and the C code would still name them)
+SELECT throws_ok($$INSERT INTO ar_credit.interest_regime (regime, rate_index, margin, fixing) VALUES ('T_NAN', 'ECB_MRO', 'NaN', 'half_year')$$,
+                 '23514', 'new row for relation "interest_regime" violates check constraint "interest_regime_margin_range"',
+                 'interest_regime: a NaN margin');
+SELECT throws_ok($$INSERT INTO ar_credit.interest_regime (regime, rate_index, margin, fixing) VALUES ('T_INF', 'ECB_MRO', 'Infinity', 'half_year')$$,
+                 '23514', 'new row for relation "interest_regime" violates check constraint "interest_regime_margin_range"',
+                 'interest_regime: an infinite margin');
+SELECT throws_ok($$INSERT INTO ar_credit.interest_regime (regime, rate_index, margin, fixing, indemnity_rule, indemnity_amount)
+                   VALUES ('T_NEG', 'ECB_MRO', 8, 'half_year', 'fixed', -40)$$,
+                 '23514', 'new row for relation "interest_regime" violates check constraint "interest_regime_indemnity_range"',
+                 'interest_regime: a negative fixed indemnity');
+SELECT throws_ok($$INSERT INTO ar_credit.interest_regime (regime, rate_index, margin, fixing, floor_index, floor_factor)
+                   VALUES ('T_FLOOR', 'ECB_MRO', 8, 'half_year', 'FR_TIL_PRO', 'NaN')$$,
+                 '23514', 'new row for relation "interest_regime" violates check constraint "interest_regime_floor_factor_range"',
+                 'interest_regime: a NaN contract-rate floor');
 SELECT is(ar_credit.late_interest(10000, '2024-06-15', '2024-07-15', 'FR_B2B'), 118.15,
           'late_interest: the other regimes still work next to broken rows');
 DELETE FROM ar_credit.interest_regime WHERE regime LIKE 'T\_%';
@@ -430,17 +428,17 @@ SELECT throws_ok($$SELECT ar_credit.next_reminder_rec('2024-03-31', '2024-03-01'
 -- (a 400-digit "out of range" message); a NaN one was read as 0
 INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label, min_amount) VALUES
     ('t_huge', 1, 1, 'email', 'never', 1e400), ('t_huge', 2, 2, 'email', 'always', 0),
-    ('t_nan', 1, 1, 'email', 'x', 'NaN'), ('t_min', 1, 1, 'email', 'over 1000', 1000);
+    ('t_min', 1, 1, 'email', 'over 1000', 1000);
 SELECT is((SELECT r.level || ' ' || r.channel FROM ar_credit.next_reminder('2024-03-31', '2024-03-01') r), '1 email',
           'next_reminder: the shipped policies still work next to a huge min_amount');
 SELECT is((ar_credit.next_reminder_rec('2024-03-31', '2024-03-01', 0, 't_huge', NULL, 5, 1e300)).label, 'always',
           'next_reminder_rec: a min_amount of 1e400 is never reached');
 SELECT is((ar_credit.next_reminder_rec('2024-03-31', '2024-03-01', 0, 't_min', NULL, 5, 1e400)).label, 'over 1000',
           'next_reminder_rec: an amount of 1e400 does not overflow float8');
-SELECT is(bad_t.error_of($$SELECT * FROM ar_credit.next_reminder('2024-03-31', '2024-03-01', 0, 't_nan')$$),
-          '22023 dunning policy "t_nan" has an invalid min_amount at level 1: NaN |  | '
-          'Correct the row of ar_credit.dunning_step: min_amount must be a number, 0 or more.',
-          'next_reminder: a policy with a NaN min_amount raises, naming policy and level');
+SELECT throws_ok($$INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label, min_amount)
+                   VALUES ('t_nan', 1, 1, 'email', 'x', 'NaN')$$,
+                 '23514', 'new row for relation "dunning_step" violates check constraint "dunning_step_min_amount_number"',
+                 'dunning_step: a NaN min_amount (since 0.2.0 refused by a CHECK constraint)');
 DELETE FROM ar_credit.dunning_step WHERE policy LIKE 't\_%';
 
 -- =====================================================================
@@ -461,6 +459,18 @@ SELECT throws_ok($$INSERT INTO ar_credit.credit_policy (risk_class, terms, depos
 SELECT throws_ok($$INSERT INTO ar_credit.credit_policy (risk_class, terms, limit_factor) VALUES ('A', '30D', -0.5)$$, '23514',
                  'new row for relation "credit_policy" violates check constraint "credit_policy_limit_factor_check"',
                  'credit_policy: a negative limit factor');
+-- Regression (0.2.0): NaN, Infinity and empty names were let in
+SELECT throws_ok($$INSERT INTO ar_credit.credit_policy (risk_class, terms, limit_factor) VALUES ('A', '30D', 'NaN')$$, '23514',
+                 'new row for relation "credit_policy" violates check constraint "credit_policy_limit_factor_max"',
+                 'credit_policy: a NaN limit factor');
+SELECT throws_ok($$INSERT INTO ar_credit.reference_rate (rate_index, valid_from, rate) VALUES ('', '2030-01-01', 1)$$, '23514',
+                 'new row for relation "reference_rate" violates check constraint "reference_rate_index_named"',
+                 'reference_rate: an empty index name');
+SELECT throws_ok($$INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label) VALUES ('', 1, 1, 'email', 'x')$$, '23514',
+                 'new row for relation "dunning_step" violates check constraint "dunning_step_named"',
+                 'dunning_step: an empty policy name');
+SELECT throws_ok($$SELECT ar_credit.recommended_terms(repeat('A', 100000))$$, '22023',
+                 'unknown risk class: "' || repeat('A', 100) || '..."', 'recommended_terms: a 100,000-character class, clipped');
 SELECT throws_ok($$INSERT INTO ar_credit.credit_policy (risk_class, terms) VALUES ('A', 'sixty days')$$, '22P02',
                  'invalid input syntax for type payment_terms: "sixty days"', 'credit_policy: unparsable terms');
 SELECT throws_ok($$INSERT INTO ar_credit.credit_policy (risk_class, terms) VALUES ('A', NULL)$$, '23502',
@@ -552,7 +562,16 @@ SELECT throws_ok($$SELECT ar_credit.track('bad_t.inv_nopk', NULL, 'due', 'amount
 SELECT throws_ok($$SELECT ar_credit.track('bad_t.inv_view', 'id', 'due', 'amount')$$, '42809',
                  '"bad_t.inv_view" is not a table', 'track: a view');
 SELECT throws_ok($$SELECT ar_credit.track('bad_t.inv', 'id', NULL, 'amount')$$, '22004',
-                 'invoices, due_column and amount_column must not be NULL', 'track: NULL due column');
+                 'invoices, due_column, amount_column and policy must not be NULL', 'track: NULL due column');
+-- Regression (0.2.0): a missing relation was reported as a missing column, a NULL policy as unknown
+SELECT throws_ok($$SELECT ar_credit.track(0, 'id', 'due', 'amount')$$, '42P01',
+                 'relation with OID 0 does not exist', 'track: OID 0');
+SELECT throws_ok($$SELECT ar_credit.track('bad_t.inv', 'id', 'due', 'amount', policy => NULL)$$, '22004',
+                 'invoices, due_column, amount_column and policy must not be NULL', 'track: NULL policy');
+SELECT throws_ok($$SELECT ar_credit.untrack(99999999)$$, '42P01',
+                 'relation with OID 99999999 does not exist', 'untrack: a missing relation');
+SELECT throws_ok($$SELECT ar_credit.dunning_resync(0, 'ar_credit_dunning_upd')$$, '42P01',
+                 'relation with OID 0 does not exist', 'dunning_resync: OID 0 (was XX000)');
 SELECT ok(NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table)
           AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'bad_t.inv'::regclass),
           'track: nothing was created by the failed calls');
@@ -619,6 +638,42 @@ SELECT is((SELECT string_agg(invoice_key || ':' || state || ':' || length(coales
           '1:pending:100000,2:pending:0,3:pending:3',
           'tracked table: unknown Unicode and 100,000-character statuses are open, long customer keys kept whole');
 
+-- Regression (0.2.0): NaN and infinite amounts were queued as they were;
+-- a -infinity due date failed without naming the table
+CREATE TABLE bad_t.inv2 (id int PRIMARY KEY, due date, amount numeric);
+SELECT ar_credit.track('bad_t.inv2', 'id', 'due', 'amount');
+SELECT throws_ok($$INSERT INTO bad_t.inv2 VALUES (1, current_date + 30, 'NaN')$$, '22023',
+                 'invoice amount must be a finite number, not NaN', 'tracked table: a NaN amount is refused');
+SELECT throws_ok($$INSERT INTO bad_t.inv2 VALUES (1, current_date + 30, 'Infinity')$$, '22023',
+                 'invoice amount must be a finite number, not Infinity', 'tracked table: an infinite amount is refused');
+CREATE FUNCTION bad_t.context_of(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE ctx text;
+BEGIN
+    EXECUTE sql;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+    RETURN CASE WHEN ctx LIKE '%ar_credit dunning trigger on table "inv2"%' THEN 'names inv2' ELSE ctx END;
+END $$;
+SELECT is(bad_t.context_of($$INSERT INTO bad_t.inv2 VALUES (2, '-infinity', 10)$$), 'names inv2',
+          'tracked table: a -infinity due date fails with the table named in the context');
+INSERT INTO bad_t.inv2 VALUES (3, 'infinity', 10), (4, current_date + 30, 10);
+SELECT throws_ok($$UPDATE bad_t.inv2 SET due = '-infinity' WHERE id = 4$$, '22008',
+                 'invoice due date must not be -infinity', 'tracked table: an UPDATE to -infinity is refused too');
+SELECT is((SELECT string_agg(invoice_key, ',' ORDER BY invoice_key) FROM ar_credit.dunning_queue WHERE source = 'bad_t.inv2'::regclass),
+          '4', 'tracked table: an invoice due on infinity ("some day") is not dunned');
+-- Regression (0.2.0): a hand-made trigger on a column of the wrong type failed per row
+CREATE TABLE bad_t.tg10 (id int PRIMARY KEY, due text, amount numeric, st numeric);
+CREATE TRIGGER bad_args AFTER INSERT ON bad_t.tg10 FOR EACH ROW
+    EXECUTE FUNCTION ar_credit.dunning_trigger('key=id', 'due=due', 'amount=amount');
+SELECT throws_ok($$INSERT INTO bad_t.tg10 VALUES (1, 'x', 10, 1)$$, '42804',
+                 'due column "due" of table "tg10" has type text, not date', 'trigger: a due column of type text');
+CREATE TABLE bad_t.tg11 (id int PRIMARY KEY, due date, amount numeric, st numeric);
+CREATE TRIGGER bad_args AFTER INSERT ON bad_t.tg11 FOR EACH ROW
+    EXECUTE FUNCTION ar_credit.dunning_trigger('key=id', 'due=due', 'amount=amount', 'status=st');
+SELECT throws_ok($$INSERT INTO bad_t.tg11 VALUES (1, current_date, 10, 1)$$, '42804',
+                 'status column "st" of table "tg11" has type numeric, not text or an enum', 'trigger: a numeric status column');
+
 -- =====================================================================
 -- 10. the worker API: bad batches, leases, ids
 -- =====================================================================
@@ -631,7 +686,12 @@ SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(10, 'w', '0 minutes')
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(10, 'w', '1 month -40 days')$$, '22023',
                  'lease must be a positive interval, not 1 mon -40 days', 'claim_reminders: a lease that adds up negative');
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(10, NULL)$$, '22004',
-                 'worker and as_of must not be NULL', 'claim_reminders: NULL worker');
+                 'batch, worker, lease and as_of must not be NULL', 'claim_reminders: NULL worker');
+-- Regression (0.2.0): a NULL batch was "not positive", an infinite as_of was accepted
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(NULL)$$, '22004',
+                 'batch, worker, lease and as_of must not be NULL', 'claim_reminders: NULL batch');
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(10, 'w', '5 minutes', 'infinity')$$, '22008',
+                 'as_of must be a finite date, not infinity', 'claim_reminders: infinite as_of');
 SELECT throws_ok($$SELECT ar_credit.complete_reminder(-1)$$, '22023',
                  'no reminder with id -1', 'complete_reminder: a negative id');
 SELECT throws_ok($$SELECT ar_credit.complete_reminder(9223372036854775807)$$, '22023',

@@ -1,5 +1,8 @@
 \echo Use "ALTER EXTENSION ar_credit UPDATE TO '0.2.0'" to load this file. \quit
 -- ar_credit 0.1.0 -> 0.2.0
+--
+-- Checked by test/upgrade.sh: a database updated with this script holds the
+-- same objects, definitions, privileges and comments as a fresh 0.2.0 install.
 
 -- ---------------------------------------------------------------------
 -- schema changes of tracked tables (event triggers, since 0.2.0)
@@ -147,10 +150,13 @@ DECLARE
     keys pg_catalog.name[];
     col record;
 BEGIN
-    IF invoices IS NULL OR due_column IS NULL OR amount_column IS NULL THEN
-        RAISE EXCEPTION 'invoices, due_column and amount_column must not be NULL' USING ERRCODE = '22004';
+    IF invoices IS NULL OR due_column IS NULL OR amount_column IS NULL OR track.policy IS NULL THEN
+        RAISE EXCEPTION 'invoices, due_column, amount_column and policy must not be NULL' USING ERRCODE = '22004';
     END IF;
     SELECT c.relkind, c.relowner INTO rel FROM pg_catalog.pg_class AS c WHERE c.oid = invoices;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'relation with OID % does not exist', invoices::pg_catalog.oid USING ERRCODE = '42P01';
+    END IF;
     IF rel.relkind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION '"%" is not a table', invoices USING ERRCODE = '42809';
     END IF;
@@ -230,3 +236,169 @@ COMMENT ON FUNCTION ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_cat
     'tracks an invoices table: validates the columns, attaches the dunning triggers and queues the existing open invoices (key_column NULL = the primary key)';
 
 REVOKE ALL ON FUNCTION ar_credit.attach_dunning_triggers(pg_catalog.regclass) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------
+-- bad input: missing relations, NULLs and infinite dates named
+-- ---------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION ar_credit.untrack(invoices pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    owner pg_catalog.oid;
+BEGIN
+    SELECT c.relowner INTO owner FROM pg_catalog.pg_class AS c WHERE c.oid = invoices;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'relation with OID % does not exist', invoices::pg_catalog.oid USING ERRCODE = '42P01';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(owner, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', invoices USING ERRCODE = '42501';
+    END IF;
+    PERFORM ar_credit.drop_dunning_triggers(invoices);
+    DELETE FROM ar_credit.tracked_table AS t WHERE t.relid = invoices;
+    IF NOT FOUND THEN
+        RAISE NOTICE 'table % is not tracked', invoices;
+    END IF;
+    UPDATE ar_credit.dunning_queue AS q
+       SET state = CASE WHEN q.state IN ('pending', 'claimed', 'suspended') THEN 'cancelled' ELSE q.state END,
+           settled = true, updated_at = pg_catalog.now()
+     WHERE q.source = invoices AND NOT q.settled;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.untrack(pg_catalog.regclass) IS
+    'stops tracking an invoices table: drops its triggers and cancels its live reminders';
+
+CREATE OR REPLACE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
+                                          worker pg_catalog.text DEFAULT CURRENT_USER,
+                                          lease pg_catalog.interval DEFAULT '5 minutes',
+                                          as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS SETOF ar_credit.dunning_queue
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
+        RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF batch < 1 THEN
+        RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
+    END IF;
+    IF lease <= interval '0' THEN
+        RAISE EXCEPTION 'lease must be a positive interval, not %', lease USING ERRCODE = '22023';
+    END IF;
+    IF NOT pg_catalog.isfinite(as_of) THEN
+        RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
+    END IF;
+    RETURN QUERY
+    WITH c AS (
+        SELECT q.id
+          FROM ar_credit.dunning_queue AS q
+         WHERE q.state IN ('pending', 'claimed')
+           AND q.remind_on <= claim_reminders.as_of
+           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
+                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+         ORDER BY q.remind_on, q.id
+         LIMIT batch
+           FOR UPDATE SKIP LOCKED)
+    UPDATE ar_credit.dunning_queue AS q
+       SET state = 'claimed', claimed_by = claim_reminders.worker,
+           claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
+      FROM c
+     WHERE q.id = c.id
+    RETURNING q.*;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
+    'leases up to batch due reminders to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again';
+
+CREATE OR REPLACE FUNCTION ar_credit.recommended_terms(risk_class pg_catalog.text)
+RETURNS ar_credit.payment_terms
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result ar_credit.payment_terms;
+BEGIN
+    SELECT p.terms INTO result
+      FROM ar_credit.credit_policy AS p
+     WHERE p.risk_class OPERATOR(pg_catalog.=) pg_catalog.upper(recommended_terms.risk_class);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown risk class: "%"',
+              CASE WHEN pg_catalog.length(recommended_terms.risk_class) > 100
+                   THEN pg_catalog.left(recommended_terms.risk_class, 100) || '...'
+                   ELSE recommended_terms.risk_class END
+              USING ERRCODE = '22023', HINT = 'Risk classes are A, B, C, D and E (ar_credit.credit_policy).';
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.recommended_terms(pg_catalog.text) IS
+    'payment terms the credit policy grants to a risk class';
+
+-- ---------------------------------------------------------------------
+-- configuration rows: NaN, Infinity and empty names refused at the door
+-- ---------------------------------------------------------------------
+-- NaN sorts above every number, so upper bounds also keep NaN and Infinity out
+ALTER TABLE ar_credit.credit_policy
+    ADD CONSTRAINT credit_policy_limit_factor_max CHECK (limit_factor OPERATOR(pg_catalog.<=) 1000);
+ALTER TABLE ar_credit.reference_rate
+    ADD CONSTRAINT reference_rate_index_named CHECK (rate_index OPERATOR(pg_catalog.<>) '');
+-- NaN sorts above every number, so upper bounds also keep NaN and Infinity out
+ALTER TABLE ar_credit.interest_regime
+    ADD CONSTRAINT interest_regime_named CHECK (regime OPERATOR(pg_catalog.<>) '' AND rate_index OPERATOR(pg_catalog.<>) ''),
+    ADD CONSTRAINT interest_regime_margin_range CHECK (margin OPERATOR(pg_catalog.>) -100 AND margin OPERATOR(pg_catalog.<) 100),
+    ADD CONSTRAINT interest_regime_legacy_margin_range
+        CHECK (legacy_margin OPERATOR(pg_catalog.>) -100 AND legacy_margin OPERATOR(pg_catalog.<) 100),
+    ADD CONSTRAINT interest_regime_floor_factor_range
+        CHECK (floor_factor OPERATOR(pg_catalog.>=) 0 AND floor_factor OPERATOR(pg_catalog.<=) 100),
+    ADD CONSTRAINT interest_regime_indemnity_range
+        CHECK (indemnity_amount OPERATOR(pg_catalog.>=) 0 AND indemnity_amount OPERATOR(pg_catalog.<) 1000000000);
+-- min_amount may be Infinity (a step never sent) but not NaN
+ALTER TABLE ar_credit.dunning_step
+    ADD CONSTRAINT dunning_step_named CHECK (policy OPERATOR(pg_catalog.<>) ''),
+    ADD CONSTRAINT dunning_step_min_amount_number CHECK (min_amount OPERATOR(pg_catalog.<>) 'NaN');
+
+-- ---------------------------------------------------------------------
+-- privileges and comments
+-- ---------------------------------------------------------------------
+-- read by recommended_terms() for whoever calls it, like the interest tables
+GRANT SELECT ON ar_credit.credit_policy TO PUBLIC;
+
+-- BI tools show these; the column names are a stable API (test/views.sql)
+COMMENT ON COLUMN ar_credit.dunning_due.id IS 'dunning_queue.id: pass it to complete_reminder or fail_reminder';
+COMMENT ON COLUMN ar_credit.dunning_due.source IS 'tracked invoices table';
+COMMENT ON COLUMN ar_credit.dunning_due.invoice_key IS 'invoice key (composite keys as a row literal)';
+COMMENT ON COLUMN ar_credit.dunning_due.customer_key IS 'customer, or NULL';
+COMMENT ON COLUMN ar_credit.dunning_due.level IS 'reminder level (dunning_step.level)';
+COMMENT ON COLUMN ar_credit.dunning_due.channel IS 'email, sms, phone, letter, registered_letter or collection';
+COMMENT ON COLUMN ar_credit.dunning_due.label IS 'label of the dunning step';
+COMMENT ON COLUMN ar_credit.dunning_due.remind_on IS 'day the reminder is due to be sent';
+COMMENT ON COLUMN ar_credit.dunning_due.due_date IS 'invoice due date';
+COMMENT ON COLUMN ar_credit.dunning_due.amount_due IS 'open balance of the invoice';
+COMMENT ON COLUMN ar_credit.dunning_due.currency IS 'currency, or NULL';
+COMMENT ON COLUMN ar_credit.dunning_due.state IS 'pending or claimed';
+COMMENT ON COLUMN ar_credit.dunning_due.attempts IS 'failed sends so far';
+COMMENT ON COLUMN ar_credit.dunning_due.claimed_by IS 'worker holding the reminder, if claimed';
+COMMENT ON COLUMN ar_credit.dunning_due.claimed_until IS 'end of the worker''s lease, if claimed';
+COMMENT ON COLUMN ar_credit.open_invoices.source IS 'tracked invoices table';
+COMMENT ON COLUMN ar_credit.open_invoices.invoice_key IS 'invoice key (composite keys as a row literal)';
+COMMENT ON COLUMN ar_credit.open_invoices.customer_key IS 'customer, or NULL';
+COMMENT ON COLUMN ar_credit.open_invoices.currency IS 'currency, or NULL';
+COMMENT ON COLUMN ar_credit.open_invoices.due_date IS 'invoice due date';
+COMMENT ON COLUMN ar_credit.open_invoices.amount_due IS 'open balance of the invoice';
+COMMENT ON COLUMN ar_credit.open_invoices.days_past_due IS 'current_date - due_date (negative: not yet due)';
+COMMENT ON COLUMN ar_credit.open_invoices.aging_bucket IS 'aging_bucket(due_date, current_date): current, 1-30, 31-60, 61-90, >90';
+COMMENT ON COLUMN ar_credit.open_invoices.status IS 'open, or suspended (disputed, on hold)';
+COMMENT ON COLUMN ar_credit.open_invoices.next_level IS 'level of the live reminder, NULL when none is left';
+COMMENT ON COLUMN ar_credit.open_invoices.next_channel IS 'channel of the live reminder';
+COMMENT ON COLUMN ar_credit.open_invoices.next_remind_on IS 'date of the live reminder';
+COMMENT ON COLUMN ar_credit.aging_report.source IS 'tracked invoices table';
+COMMENT ON COLUMN ar_credit.aging_report.customer_key IS 'customer, or NULL';
+COMMENT ON COLUMN ar_credit.aging_report.currency IS 'currency, or NULL: never add amounts across currencies';
+COMMENT ON COLUMN ar_credit.aging_report.current IS 'amount not yet due (days past due <= 0)';
+COMMENT ON COLUMN ar_credit.aging_report.d1_30 IS 'amount 1 to 30 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.d31_60 IS 'amount 31 to 60 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.d61_90 IS 'amount 61 to 90 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.over_90 IS 'amount more than 90 days past due';
+COMMENT ON COLUMN ar_credit.aging_report.total IS 'total open amount (sum of the buckets)';
