@@ -5,7 +5,7 @@ set -euo pipefail
 
 PGV=${PGVERSION:-15}
 need=(make gcc postgresql-$PGV postgresql-server-dev-$PGV postgresql-$PGV-pgtap
-      libtap-parser-sourcehandler-pgtap-perl postgresql-common)
+      libtap-parser-sourcehandler-pgtap-perl postgresql-common python3)
 missing=()
 for p in "${need[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

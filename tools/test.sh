@@ -19,6 +19,9 @@ ar_build_install
 unit_log=$(mktemp)
 make -s unittest | tee "$unit_log"
 unit_pass=$(grep -c '^ok ' "$unit_log" || true)
+# META.json against the PGXN spec and the tree (and the checker against itself)
+{ python3 tools/check-meta.py && python3 tools/check-meta.py --self-test; } | tee "$unit_log"
+unit_pass=$(( unit_pass + $(grep -c '^ok ' "$unit_log" || true) ))
 rm -f "$unit_log"
 
 ar_with_cluster_lock pg_virtualenv "${venv_opts[@]}" tools/run-cluster-tests.sh "$unit_pass"
