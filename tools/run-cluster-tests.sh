@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 unit_pass=${1:-0}
+pkg_pass=${2:-0}   # META.json and Debian package checks, run before the cluster
 log=$(mktemp)
 rc=0
 
@@ -57,9 +58,9 @@ worker_pass=$(grep -c '^ok ' "$log" || true)
 worker_fail=$(grep -c '^not ok ' "$log" || true)
 rm -f "$log"
 
-passed=$(( unit_pass + reg_pass + tap_pass + dump_pass + up_pass + doc_pass + cov_pass + worker_pass ))
+passed=$(( unit_pass + pkg_pass + reg_pass + tap_pass + dump_pass + up_pass + doc_pass + cov_pass + worker_pass ))
 failed=$(( reg_fail + tap_fail + dump_fail + up_fail + doc_fail + cov_fail + worker_fail ))
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "unit: $unit_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, dump/restore: $dump_pass ok / $dump_fail failed, upgrade: $up_pass ok / $up_fail failed, doc examples: $doc_pass ok / $doc_fail failed, doc coverage: $cov_pass ok / $cov_fail failed, worker: $worker_pass ok / $worker_fail failed"
+echo "unit: $unit_pass, meta/package: $pkg_pass, pg_regress+isolation: $reg_pass ok / $reg_fail failed, pgTAP: $tap_pass ok / $tap_fail failed, dump/restore: $dump_pass ok / $dump_fail failed, upgrade: $up_pass ok / $up_fail failed, doc examples: $doc_pass ok / $doc_fail failed, doc coverage: $cov_pass ok / $cov_fail failed, worker: $worker_pass ok / $worker_fail failed"
 echo "tests: $passed passed, $failed failed"
 exit $rc
