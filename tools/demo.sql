@@ -36,10 +36,24 @@ SELECT count(*) AS late_invoices,
  WHERE status = 'paid' AND paid_on > due_on AND currency = 'EUR' AND due_on >= date '2015-01-01';
 
 \echo '== 6. Track the invoices table: the dunning queue fills itself; reminders a worker would send today'
+\o /dev/null
 SELECT ar_credit.track('billing.invoice', 'invoice_no', 'due_on', 'balance',
                        status_column => 'status', customer_column => 'customer_id',
                        currency_column => 'currency');
+\o
 SELECT state, count(*) FROM ar_credit.dunning_queue GROUP BY state ORDER BY state;
 SELECT level, channel, label, count(*) AS reminders, sum(amount_due) AS amount_due
   FROM ar_credit.dunning_due GROUP BY level, channel, label ORDER BY level;
-\echo 'A worker claims, sends and completes them: examples/worker.sh'
+\echo 'A worker claims a batch, sends it and completes it (examples/worker.sh does this in a loop):'
+CREATE TEMP TABLE sent AS
+SELECT c.id, c.source, c.invoice_key, c.customer_key, c.level, c.channel, c.amount_due, c.currency
+  FROM ar_credit.claim_reminders(5, 'demo-worker') AS c;
+\o /dev/null
+SELECT ar_credit.complete_reminder(id) FROM sent;
+\o
+SELECT s.invoice_key, s.customer_key, s.level AS sent_level, s.channel, s.amount_due, s.currency,
+       q.level AS next_level, q.channel AS next_channel, q.remind_on AS next_on
+  FROM sent AS s
+  LEFT JOIN ar_credit.dunning_queue AS q
+         ON q.source = s.source AND q.invoice_key = s.invoice_key AND q.state = 'pending'
+ ORDER BY s.invoice_key;
