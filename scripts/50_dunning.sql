@@ -425,6 +425,26 @@ BEGIN
                     HINT = pg_catalog.format('Call ar_credit.untrack(%L) first, change the table, then ar_credit.track() it with the new column names.',
                                              bad.relid::pg_catalog.text);
     END LOOP;
+    -- a due or amount column retyped to something the trigger cannot read
+    FOR bad IN
+        SELECT t.relid, a.attname AS colname, a.atttypid::pg_catalog.regtype AS typ
+          FROM pg_catalog.pg_event_trigger_ddl_commands() AS c
+          JOIN ar_credit.tracked_table AS t ON t.relid::pg_catalog.oid OPERATOR(pg_catalog.=) c.objid
+          JOIN pg_catalog.pg_attribute AS a ON a.attrelid = t.relid AND NOT a.attisdropped
+         WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND c.command_tag = 'ALTER TABLE'
+           AND ((a.attname = t.due_column
+                 AND a.atttypid NOT IN ('pg_catalog.date'::pg_catalog.regtype, 'pg_catalog.timestamp'::pg_catalog.regtype,
+                                        'pg_catalog.timestamptz'::pg_catalog.regtype))
+             OR (a.attname = t.amount_column
+                 AND a.atttypid NOT IN ('pg_catalog.numeric'::pg_catalog.regtype, 'pg_catalog.int2'::pg_catalog.regtype,
+                                        'pg_catalog.int4'::pg_catalog.regtype, 'pg_catalog.int8'::pg_catalog.regtype,
+                                        'pg_catalog.money'::pg_catalog.regtype)))
+    LOOP
+        RAISE EXCEPTION 'column "%" of table % is tracked by ar_credit and cannot become %', bad.colname, bad.relid, bad.typ
+              USING ERRCODE = '2BP01',
+                    HINT = 'Due dates must stay date or timestamp, amounts numeric, integer or money.';
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION ar_credit.on_ddl_command_end() IS

@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(280);
+SELECT plan(282);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -746,14 +746,19 @@ SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv DROP COLUMN st$$, '2BP01',
 SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN "No" TO id$$, '2BP01',
                  'column "No" of table dunning_t.ddl_inv is tracked by ar_credit',
                  'renaming a key column (taken from the primary key) is refused');
+SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv ALTER COLUMN amt TYPE float8$$, '2BP01',
+                 'column "amt" of table dunning_t.ddl_inv is tracked by ar_credit and cannot become double precision',
+                 'retyping the mapped amount column to float is refused');
+SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv ALTER COLUMN amt TYPE numeric(14,2)$$,
+                'retyping the amount column to another numeric is allowed');
 INSERT INTO dunning_t.ddl_inv VALUES (2, current_date + 30, 200, 'open');
-SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '2'), 'pending L1 email +15 200 - -',
+SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '2'), 'pending L1 email +15 200.00 - -',
           'the trigger still works after the unrelated ALTERs');
 SELECT lives_ok($$SELECT ar_credit.untrack('dunning_t.ddl_inv');
                   ALTER TABLE dunning_t.ddl_inv RENAME COLUMN due TO due_on;
                   SELECT ar_credit.track('dunning_t.ddl_inv', NULL, 'due_on', 'amt', 'st')$$,
                 'the way out: untrack, rename, track again');
-SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '1'), 'pending L1 email +15 100 - -',
+SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '1'), 'pending L1 email +15 100.00 - -',
           'tracking again under the new name queues the open invoices again');
 
 SELECT ok(EXISTS (SELECT 1 FROM ar_credit.tracked_table WHERE relid = 'dunning_t.ddl_inv'::regclass),
