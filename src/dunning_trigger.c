@@ -7,10 +7,11 @@
  * unknown keys refused, columns found by name so unrelated DDL is harmless,
  * per-relation cache dropped on relcache invalidation).
  *
- * ar_credit.track() attaches it as three AFTER ... FOR EACH STATEMENT
- * triggers with transition tables (REFERENCING NEW TABLE AS ar_credit_new /
- * OLD TABLE AS ar_credit_old), so a statement touching 100,000 invoices runs
- * a handful of set-based statements, prepared once per relation and kept.
+ * ar_credit.track() attaches it as four AFTER ... FOR EACH STATEMENT
+ * triggers: INSERT, UPDATE and DELETE with transition tables (REFERENCING
+ * NEW TABLE AS ar_credit_new / OLD TABLE AS ar_credit_old), and TRUNCATE; so a
+ * statement touching 100,000 invoices runs a handful of set-based
+ * statements, prepared once per relation and kept.
  * Attached FOR EACH ROW (as SPEC section 6 describes it), the same
  * statements run over the one row, presented under the same names.
  *
