@@ -61,8 +61,10 @@ test/unit/%.bin: test/unit/%.c test/unit/unit.h $(PURE_SRCS) $(wildcard src/*.h)
 	$(CC) $(UNIT_CFLAGS) $(UNIT_SAN) \
 	    -o $@ $< $(PURE_SRCS) -lm
 
+# with SANITIZE=1 a UBSan report fails the test instead of scrolling by
 unittest: $(unit_tests)
-	@set -e; for t in $(unit_tests); do ./$$t; done
+	@set -e; for t in $(unit_tests); do \
+	  UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} ./$$t; done
 
 # The unit tests under valgrind's memcheck.  valgrind cannot run ASan
 # binaries, so the tests are rebuilt without SANITIZE first.
