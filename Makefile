@@ -76,21 +76,46 @@ test/unit/%.bin: test/unit/%.c test/unit/unit.h $(PURE_SRCS) $(wildcard src/*.h)
 	$(CC) $(UNIT_CFLAGS) $(UNIT_SAN) \
 	    -o $@ $< $(PURE_SRCS) -lm
 
+# with SANITIZE=1 a UBSan report fails the test instead of scrolling by
 unittest: $(unit_tests)
-	@set -e; for t in $(unit_tests); do ./$$t; done
+	@set -e; for t in $(unit_tests); do \
+	  UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} ./$$t; done
 
-# libFuzzer targets: make fuzz FUZZ_RUNS=1000000
-FUZZ_RUNS   ?= 100000
+# The unit tests under valgrind's memcheck.  valgrind cannot run ASan
+# binaries, so the tests are rebuilt without SANITIZE first.
+VALGRIND     ?= valgrind
+VALGRIND_OPTS = --tool=memcheck --error-exitcode=1 --leak-check=full -q
+valgrind:
+	@$(MAKE) -s -B SANITIZE= $(unit_tests)
+	@set -e; for t in $(unit_tests); do \
+	  if out=$$($(VALGRIND) $(VALGRIND_OPTS) ./$$t 2>&1); then \
+	    echo "$$t: $$(echo "$$out" | grep -c '^ok ') ok, memcheck clean"; \
+	  else echo "$$out" | grep -v '^ok '; echo "$$t: FAILED under memcheck"; exit 1; fi; done
+
+# libFuzzer targets, one per input the pure-C core parses (fuzz/README.md):
+#   make fuzz FUZZ_RUNS=10000000 [FUZZ_TARGETS="terms dates"]
+# New units go to fuzz/work/<target> (ignored), seeds stay in fuzz/corpus/<target>;
+# a finding is saved as fuzz/work/<target>-crash-* and fails the target.
+FUZZ_RUNS    ?= 100000
 FUZZ_MAX_LEN ?= 1024
-fuzzers      = $(patsubst fuzz/%.c,fuzz/%.bin,$(wildcard fuzz/fuzz_*.c))
-fuzz/%.bin: fuzz/%.c $(PURE_SRCS) $(wildcard src/*.h)
+FUZZ_TIMEOUT ?= 60
+FUZZ_TARGETS ?= $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+fuzzers      = $(patsubst %,fuzz/fuzz_%.bin,$(FUZZ_TARGETS))
+fuzz/%.bin: fuzz/%.c fuzz/fuzz.h $(PURE_SRCS) $(wildcard src/*.h)
 	clang -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o $@ $< $(PURE_SRCS)
+	    -o $@ $< $(PURE_SRCS) -lm
 
 fuzz: $(fuzzers)
-	@set -e; for f in $(fuzzers); do n=$$(basename $$f .bin); n=$${n#fuzz_}; \
-	  mkdir -p fuzz/corpus/$$n fuzz/work/$$n; echo "== $$f ($(FUZZ_RUNS) runs)"; \
-	  ./$$f -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
-	      fuzz/work/$$n fuzz/corpus/$$n 2>&1 | grep -E '^(Done|stat::|==[0-9]+==|SUMMARY)'; done
+	@set -e; for n in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$n fuzz/work/$$n; echo "== fuzz_$$n ($(FUZZ_RUNS) runs)"; \
+	  start=$$(date +%s); \
+	  if ! ./fuzz/fuzz_$$n.bin -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) -timeout=$(FUZZ_TIMEOUT) \
+	      -print_final_stats=1 -artifact_prefix=fuzz/work/$$n- \
+	      fuzz/work/$$n fuzz/corpus/$$n > fuzz/work/$$n.log 2>&1; then \
+	    grep -E '^(==[0-9]+==|SUMMARY|invariant|.*runtime error)' fuzz/work/$$n.log; \
+	    echo "fuzz_$$n: FINDING (log fuzz/work/$$n.log, input fuzz/work/$$n-*)"; exit 1; fi; \
+	  grep -E '(DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::peak_rss_mb)' fuzz/work/$$n.log; \
+	  echo "wall $$(( $$(date +%s) - start )) s; fuzz/work/$$n holds $$(ls fuzz/work/$$n | wc -l) units, fuzz/corpus/$$n $$(ls fuzz/corpus/$$n | wc -l) seeds"; \
+	done
 
-.PHONY: unittest fuzz
+.PHONY: unittest valgrind fuzz

@@ -95,6 +95,28 @@ max_days(const char *terms, int want)
 	UNIT_IS_INT(t.max_days, want, "max_term_days('%s')", terms);
 }
 
+/*
+ * max_term_days against a sweep of one whole 400-year Gregorian cycle, after
+ * which dates and weekdays repeat: the true worst case over every date.
+ */
+static void
+max_days_exact(const char *terms)
+{
+	Terms		t = parse_ok(terms);
+	int64_t		best = INT64_MIN;
+	int64_t		from = ard_from_ymd(1600, 1, 1);
+
+	for (int64_t d = from; d < from + 146097; d++)
+	{
+		int64_t		due;
+
+		terms_due_date(&t, d, &due);
+		if (due - d > best)
+			best = due - d;
+	}
+	UNIT_IS_INT(t.max_days, best, "max_term_days('%s') is the worst case of a 400-year cycle", terms);
+}
+
 int
 main(void)
 {
@@ -210,6 +232,20 @@ main(void)
 	max_days("D10", 31);
 	max_days("30% 15D, 70% 45D", 45);
 	max_days("CW", 6);
+	/*
+	 * Formulas that reach a century year without 29 February: the 2001-2004
+	 * sweep alone missed 1999-03-01 + 100Y (36525 days) and 2104-03-01 - 4Y
+	 * (-1460); "11-2231M" is the fuzzer's find (fuzz/corpus/terms).
+	 */
+	max_days("100Y", 36525);
+	max_days("1200M", 36525);
+	max_days("-4Y", -1460);
+	max_days("-100Y", -36524);
+	max_days("11-2231M", -67892);
+	max_days("-4Y+CW", -1454);
+	max_days_exact("-4Y+CW");
+	max_days_exact("CW+100Y");
+	max_days_exact("45D+CM+D10");
 
 	/* bad input */
 	parse_fails("", TERMS_ERR_SYNTAX, NULL);
