@@ -17,6 +17,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/date.h"
@@ -528,7 +529,11 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 			interest_iter_init(&it, due, paid, FIX_HALF_YEAR, DC_ACT_365);
 			while (interest_iter_next(&it, &seg))
 			{
-				Datum		legal = rate_on(r->floor_ix, r->floor_index, (DateADT) seg.rate_date, true)->rate;
+				Datum		legal;
+
+				/* a period across the whole date range is millions of segments */
+				CHECK_FOR_INTERRUPTS();
+				legal = rate_on(r->floor_ix, r->floor_index, (DateADT) seg.rate_date, true)->rate;
 				Datum		floor = DirectFunctionCall2(numeric_mul, r->floor_factor, legal);
 
 				if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, contract_rate, floor)) < 0)
@@ -560,6 +565,8 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 	while (interest_iter_next(&it, &seg))
 	{
 		const RateRow *row = NULL;
+
+		CHECK_FOR_INTERRUPTS();
 		FixedPoint	rate_e4;
 
 		if (contract_rate != (Datum) 0)
