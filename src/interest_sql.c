@@ -530,11 +530,12 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 			while (interest_iter_next(&it, &seg))
 			{
 				Datum		legal;
+				Datum		floor;
 
 				/* a period across the whole date range is millions of segments */
 				CHECK_FOR_INTERRUPTS();
 				legal = rate_on(r->floor_ix, r->floor_index, (DateADT) seg.rate_date, true)->rate;
-				Datum		floor = DirectFunctionCall2(numeric_mul, r->floor_factor, legal);
+				floor = DirectFunctionCall2(numeric_mul, r->floor_factor, legal);
 
 				if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, contract_rate, floor)) < 0)
 					ereport(ERROR,
@@ -565,9 +566,9 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 	while (interest_iter_next(&it, &seg))
 	{
 		const RateRow *row = NULL;
+		FixedPoint	rate_e4;
 
 		CHECK_FOR_INTERRUPTS();
-		FixedPoint	rate_e4;
 
 		if (contract_rate != (Datum) 0)
 			rate_e4 = contract_e4;
