@@ -29,7 +29,7 @@ SQL
 # machine hits them alike; each runs in BEGIN ... ROLLBACK after a VACUUM (not
 # timed) of what the round before left behind and a CHECKPOINT, so none
 # inherits another's WAL or full-page writes. Best and median of R rounds.
-R=${BENCH_DUNNING_ROUNDS:-7}
+R=${BENCH_DUNNING_ROUNDS:-15}
 # the queue rows the tracked INSERT writes, kept aside to be copied set-based
 psql -X -q -c "INSERT INTO inv_tracked SELECT * FROM src" \
      -c "CREATE TABLE queue_rows AS SELECT * FROM ar_credit.dunning_queue" \
