@@ -9,8 +9,6 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
 #include "catalog/namespace.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -39,7 +37,6 @@ typedef struct Policy
 	text	  **channel_text;	/* the same as text values, built once */
 	text	  **label_text;
 	bool		any_min_amount; /* some step has min_amount > 0 */
-	int			invalid_level;	/* a step whose min_amount is NaN, or 0 */
 } Policy;
 
 static MemoryContext policy_cxt = NULL;
@@ -97,12 +94,10 @@ load_policy_cache(void)
 	save_nestlevel = ar_pin_search_path();
 	/*
 	 * min_amount beyond float8's range means "never": clamp it rather than
-	 * let one huge value fail every policy; NaN (which the CHECK constraint
-	 * lets through) makes only its own policy unusable, see find_policy.
+	 * let one huge value fail every policy (NaN is refused by a CHECK).
 	 */
 	if (SPI_execute("SELECT policy, level, offset_days, channel, label, "
-					"CASE WHEN min_amount = 'NaN' THEN 'NaN'::float8 "
-					"WHEN min_amount > 1e308 THEN 'Infinity'::float8 "
+					"CASE WHEN min_amount > 1e308 THEN 'Infinity'::float8 "
 					"ELSE min_amount::float8 END "
 					"FROM ar_credit.dunning_step ORDER BY policy, level", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read ar_credit.dunning_step");
@@ -134,8 +129,6 @@ load_policy_cache(void)
 		p->channel[k] = pstrdup(SPI_getvalue(tup, desc, 4));
 		p->label[k] = pstrdup(SPI_getvalue(tup, desc, 5));
 		p->steps[k].min_amount = DatumGetFloat8(SPI_getbinval(tup, desc, 6, &isnull));
-		if (isnan(p->steps[k].min_amount) && p->invalid_level == 0)
-			p->invalid_level = p->steps[k].level;
 		p->channel_text[k] = cstring_to_text(p->channel[k]);
 		p->label_text[k] = cstring_to_text(p->label[k]);
 		if (p->steps[k].min_amount > 0)
@@ -155,15 +148,7 @@ find_policy(const char *name)
 		load_policy_cache();
 	for (int i = 0; i < npolicies; i++)
 		if (strcmp(policies[i].name, name) == 0)
-		{
-			if (policies[i].invalid_level != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("dunning policy \"%s\" has an invalid min_amount at level %d: NaN",
-								policies[i].name, policies[i].invalid_level),
-						 errhint("Correct the row of ar_credit.dunning_step: min_amount must be a number, 0 or more.")));
 			return &policies[i];
-		}
 	/* names are case-sensitive keys; point at a near miss */
 	for (int i = 0; i < npolicies; i++)
 		if (pg_strcasecmp(policies[i].name, name) == 0)

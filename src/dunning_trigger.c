@@ -187,37 +187,44 @@ parse_args(Trigger *tg, Relation rel, TriggerArgs *a)
 							col, tg->tgname, RelationGetRelationName(rel)),
 					 errhint("After renaming or dropping a tracked column, call ar_credit.track() again.")));
 	}
+}
 
-	/* the types track() accepts, so that a hand-made trigger fails here, not per row */
+/*
+ * The types track() accepts, so that a hand-made trigger fails with a clear
+ * message rather than in its statements.  Run when the relation's cache is
+ * built: a type change invalidates the relcache, hence the cache.
+ */
+static void
+check_arg_types(Relation rel, const TriggerArgs *a)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Oid			due_type = SPI_gettypeid(desc, SPI_fnumber(desc, a->due));
+	Oid			amount_type = SPI_gettypeid(desc, SPI_fnumber(desc, a->amount));
+
+	if (due_type != DATEOID && due_type != TIMESTAMPOID && due_type != TIMESTAMPTZOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("due column \"%s\" of table \"%s\" has type %s, not date",
+						a->due, RelationGetRelationName(rel), format_type_be(due_type))));
+	if (amount_type != NUMERICOID && amount_type != INT2OID && amount_type != INT4OID &&
+		amount_type != INT8OID && amount_type != MONEYOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("amount column \"%s\" of table \"%s\" has type %s, not numeric",
+						a->amount, RelationGetRelationName(rel), format_type_be(amount_type)),
+				 errhint("Amounts must be numeric (or integer, or money); floating point is refused.")));
+	if (a->status)
 	{
-		Oid			due_type = SPI_gettypeid(desc, SPI_fnumber(desc, a->due));
-		Oid			amount_type = SPI_gettypeid(desc, SPI_fnumber(desc, a->amount));
+		Oid			st = SPI_gettypeid(desc, SPI_fnumber(desc, a->status));
+		char		category;
+		bool		preferred;
 
-		if (due_type != DATEOID && due_type != TIMESTAMPOID && due_type != TIMESTAMPTZOID)
+		get_type_category_preferred(st, &category, &preferred);
+		if (category != TYPCATEGORY_STRING && !type_is_enum(st))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("due column \"%s\" of table \"%s\" has type %s, not date",
-							a->due, RelationGetRelationName(rel), format_type_be(due_type))));
-		if (amount_type != NUMERICOID && amount_type != INT2OID && amount_type != INT4OID &&
-			amount_type != INT8OID && amount_type != MONEYOID)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("amount column \"%s\" of table \"%s\" has type %s, not numeric",
-							a->amount, RelationGetRelationName(rel), format_type_be(amount_type)),
-					 errhint("Amounts must be numeric (or integer, or money); floating point is refused.")));
-		if (a->status)
-		{
-			Oid			st = SPI_gettypeid(desc, SPI_fnumber(desc, a->status));
-			char		category;
-			bool		preferred;
-
-			get_type_category_preferred(st, &category, &preferred);
-			if (category != TYPCATEGORY_STRING && !type_is_enum(st))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("status column \"%s\" of table \"%s\" has type %s, not text or an enum",
-								a->status, RelationGetRelationName(rel), format_type_be(st))));
-		}
+					 errmsg("status column \"%s\" of table \"%s\" has type %s, not text or an enum",
+							a->status, RelationGetRelationName(rel), format_type_be(st))));
 	}
 }
 
@@ -507,6 +514,7 @@ tracked_rel(Trigger *tg, Relation rel, TriggerArgs *a)
 					t->atts[t->natts++] = SPI_fnumber(desc, others[i]);
 			t->unique_key = key_is_unique(rel, t->keyatts, t->nkeyatts);
 		}
+		check_arg_types(rel, a);
 		t->valid = true;
 	}
 	pfree(sig.data);

@@ -138,8 +138,6 @@ typedef struct Regime
 	bool		has_legacy;
 	DateADT		legacy_due_before;	/* debts due before this date ... */
 	Datum		legacy_margin;	/* ... use this margin and no indemnity */
-	const char *invalid_column; /* a value no computation can use (NaN, */
-	const char *invalid_value;	/* infinite, negative indemnity), or NULL */
 } Regime;
 
 static MemoryContext rate_cxt = NULL;
@@ -181,27 +179,6 @@ cache_numeric(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
 	Datum		d = SPI_getbinval(tup, desc, col, isnull);
 
 	return *isnull ? (Datum) 0 : datumCopy(d, false, -1);
-}
-
-/*
- * The table's CHECK constraints let NaN and infinite numbers through
- * (NaN >= 0 holds for numeric): note the first unusable value of a regime
- * so that using the regime raises an error naming it, instead of interest
- * of NaN or Infinity, while the other regimes keep working.
- */
-static void
-check_regime_number(Regime *r, const char *column, Datum v, bool isnull, bool nonnegative)
-{
-	Numeric		n;
-
-	if (isnull || r->invalid_column != NULL)
-		return;
-	n = DatumGetNumeric(v);
-	if (numeric_is_nan(n) || numeric_is_inf(n) || (nonnegative && ar_numeric_sign(v) < 0))
-	{
-		r->invalid_column = column;
-		r->invalid_value = DatumGetCString(DirectFunctionCall1(numeric_out, v));
-	}
 }
 
 static void
@@ -287,11 +264,6 @@ load_rate_cache(void)
 		r->legacy_due_before = DatumGetDateADT(SPI_getbinval(tup, desc, 11, &isnull));
 		r->has_legacy = !isnull;
 		r->legacy_margin = cache_numeric(tup, desc, 12, &isnull);
-		check_regime_number(r, "margin", r->margin, false, false);
-		check_regime_number(r, "legacy_margin", r->legacy_margin, !r->has_legacy, false);
-		check_regime_number(r, "indemnity_amount", r->indemnity_amount,
-							r->indemnity_amount == (Datum) 0, true);
-		check_regime_number(r, "floor_factor", r->floor_factor, r->floor_factor == (Datum) 0, true);
 		r->margin_e4 = to_fixed(DatumGetNumeric(r->margin), 4);
 		if (r->has_legacy)
 			r->legacy_margin_e4 = to_fixed(DatumGetNumeric(r->legacy_margin), 4);
@@ -319,16 +291,7 @@ find_regime(const char *name)
 		load_rate_cache();
 	for (int i = 0; i < nregimes; i++)
 		if (strcmp(regimes[i].name, name) == 0)
-		{
-			if (regimes[i].invalid_column != NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("interest regime \"%s\" has an invalid %s: %s", regimes[i].name,
-								regimes[i].invalid_column, regimes[i].invalid_value),
-						 errhint("Correct the row of ar_credit.interest_regime: numbers must be finite, "
-								 "indemnity_amount and floor_factor not negative.")));
 			return &regimes[i];
-		}
 	/* names are case-sensitive keys; point at a near miss */
 	for (int i = 0; i < nregimes; i++)
 		if (pg_strcasecmp(regimes[i].name, name) == 0)
