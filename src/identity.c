@@ -26,8 +26,10 @@
 
 static const char *const hint_typing =
 "Spaces, dots and dashes are ignored and letters may be in either case; check that no character is missing, extra or mistyped.";
-static const char *const hint_check =
-"A wrong check digit usually means a mistyped or swapped digit: check the number against the register (SIRENE for SIREN and SIRET, VIES for VAT numbers).";
+static const char *const hint_check_fr =
+"A wrong check digit usually means a mistyped or swapped digit: check the number against the SIRENE register.";
+static const char *const hint_check_vat =
+"A wrong check digit usually means a mistyped or swapped digit: check the number against VIES, the Commission's VAT number register.";
 static const char *const hint_country =
 "An EU VAT number starts with its member state's prefix: AT, BE, BG, CY, CZ, DE, DK, EE, EL (Greece), ES, FI, FR, HR, HU, IE, IT, LT, LU, LV, MT, NL, PL, PT, RO, SE, SI or SK.";
 
@@ -43,6 +45,13 @@ is_upper(char c)
 	return c >= 'A' && c <= 'Z';
 }
 
+/* where each kept character came from: its 1-based position and as typed */
+typedef struct IdSource
+{
+	int			pos[ID_MAX_LEN];
+	char		raw[ID_MAX_LEN];
+} IdSource;
+
 static IdStatus
 fail(IdResult *r, IdStatus st, const char *hint)
 {
@@ -54,13 +63,13 @@ fail(IdResult *r, IdStatus st, const char *hint)
 
 /*
  * Strip separators (space, dot, dash) and upper-case ASCII letters into
- * r->value (at most ID_MAX_LEN kept), recording the 1-based character
- * position of each kept character in pos.  *n gets the count of significant
+ * r->value (at most ID_MAX_LEN kept), recording where each kept character
+ * came from in src.  *n gets the count of significant
  * characters, kept or not.  Digits, letters, '+' and '*' (old Irish VAT
  * numbers) are significant; anything else is an error.
  */
 static IdStatus
-id_normalize(const char *s, size_t len, IdResult *r, int *pos, int *n)
+id_normalize(const char *s, size_t len, IdResult *r, IdSource *src, int *n)
 {
 	int			chars = 0;
 
@@ -89,7 +98,8 @@ id_normalize(const char *s, size_t len, IdResult *r, int *pos, int *n)
 		if (*n < ID_MAX_LEN)
 		{
 			r->value[*n] = (char) c;
-			pos[*n] = chars;
+			src->pos[*n] = chars;
+			src->raw[*n] = s[i];
 		}
 		(*n)++;
 	}
@@ -122,17 +132,17 @@ id_luhn_ok(const char *d, int n)
 static IdStatus
 digits_only(const char *s, size_t len, IdResult *r, int want, const char *what)
 {
-	int			pos[ID_MAX_LEN];
+	IdSource	src;
 	int			n;
 
-	if (id_normalize(s, len, r, pos, &n) != ID_OK)
+	if (id_normalize(s, len, r, &src, &n) != ID_OK)
 		return r->status;
 	for (int i = 0; i < n && i < ID_MAX_LEN; i++)
 		if (!is_digit(r->value[i]))
 		{
 			snprintf(r->detail, sizeof(r->detail),
 					 "Character \"%c\" at position %d is not a digit: a %s has digits only.",
-					 r->value[i], pos[i], what);
+					 src.raw[i], src.pos[i], what);
 			return fail(r, ID_FORMAT, hint_typing);
 		}
 	if (n != want)
@@ -157,7 +167,7 @@ siren_check(const char *s, size_t len, IdResult *r)
 	{
 		snprintf(r->detail, sizeof(r->detail),
 				 "The check digit of SIREN %s does not match (Luhn formula).", r->value);
-		return fail(r, ID_CHECK, hint_check);
+		return fail(r, ID_CHECK, hint_check_fr);
 	}
 	r->status = ID_OK;
 	r->detail[0] = '\0';
@@ -187,7 +197,7 @@ siret_check(const char *s, size_t len, IdResult *r)
 	{
 		snprintf(r->detail, sizeof(r->detail),
 				 "Its first 9 digits, SIREN %.9s, fail the SIREN's check digit (Luhn formula).", r->value);
-		return fail(r, ID_CHECK, hint_check);
+		return fail(r, ID_CHECK, hint_check_fr);
 	}
 	if (!id_luhn_ok(r->value, 14) && !la_poste_ok(r->value))
 	{
@@ -195,7 +205,7 @@ siret_check(const char *s, size_t len, IdResult *r)
 				 strncmp(r->value, "356000000", 9) == 0
 				 ? "The SIRET %s fails both the Luhn formula and La Poste's rule (digits summing to a multiple of 5)."
 				 : "The check digit of SIRET %s does not match (Luhn formula).", r->value);
-		return fail(r, ID_CHECK, hint_check);
+		return fail(r, ID_CHECK, hint_check_fr);
 	}
 	r->status = ID_OK;
 	r->detail[0] = '\0';
@@ -309,7 +319,7 @@ length_error(const VatRule *rule, int n, IdResult *r)
 
 /* the national part against the rule's shapes: ID_OK, ID_LENGTH or ID_FORMAT */
 static IdStatus
-match_shapes(const VatRule *rule, const char *p, int n, const int *pos, IdResult *r)
+match_shapes(const VatRule *rule, const char *p, int n, const IdSource *src, IdResult *r)
 {
 	int			best = -1;
 	char		want = 0;
@@ -340,24 +350,24 @@ match_shapes(const VatRule *rule, const char *p, int n, const int *pos, IdResult
 	if (shape_word(want))
 		snprintf(r->detail, sizeof(r->detail),
 				 "Character \"%c\" at position %d should be %s (%s format %.*s).",
-				 p[best], pos[best + 2], shape_word(want), rule->code, n, shape);
+				 src->raw[best + 2], src->pos[best + 2], shape_word(want), rule->code, n, shape);
 	else
 		snprintf(r->detail, sizeof(r->detail),
 				 "Character \"%c\" at position %d should be \"%c\" (%s format %.*s).",
-				 p[best], pos[best + 2], want, rule->code, n, shape);
+				 src->raw[best + 2], src->pos[best + 2], want, rule->code, n, shape);
 	return fail(r, ID_FORMAT, hint_typing);
 }
 
 IdStatus
 vat_check(const char *s, size_t len, IdResult *r)
 {
-	int			pos[ID_MAX_LEN];
+	IdSource	src;
 	int			n;
 	const VatRule *rule;
 	IdStatus	st;
 	char		why[160];
 
-	if (id_normalize(s, len, r, pos, &n) != ID_OK)
+	if (id_normalize(s, len, r, &src, &n) != ID_OK)
 		return r->status;
 	if (n < 2 || !is_upper(r->value[0]) || !is_upper(r->value[1]))
 	{
@@ -375,14 +385,14 @@ vat_check(const char *s, size_t len, IdResult *r)
 	}
 	if (n > ID_MAX_LEN)
 		return length_error(rule, n - 2, r);
-	if (match_shapes(rule, r->value + 2, n - 2, pos, r) != ID_OK)
+	if (match_shapes(rule, r->value + 2, n - 2, &src, r) != ID_OK)
 		return r->status;
 	why[0] = '\0';
 	st = rule->check(r->value + 2, n - 2, why, sizeof(why));
 	if (st != ID_OK)
 	{
 		snprintf(r->detail, sizeof(r->detail), "%s VAT number %s: %s.", rule->code, r->value, why);
-		return fail(r, st, st == ID_CHECK ? hint_check : hint_typing);
+		return fail(r, st, st == ID_CHECK ? hint_check_vat : hint_typing);
 	}
 	r->status = ID_OK;
 	r->detail[0] = '\0';

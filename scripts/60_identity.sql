@@ -1,0 +1,55 @@
+\echo Use "CREATE EXTENSION ar_credit" to load this file. \quit
+-- ar_credit install script, section 60: who the customer is. French SIREN
+-- and SIRET numbers and EU VAT identification numbers: validation functions
+-- for CHECK constraints (false for anything invalid, never an error) and
+-- normalisers returning the canonical form (22P02 saying why otherwise).
+-- Rules and their sources are in src/identity.c and src/identity_vat.c.
+
+CREATE FUNCTION ar_credit.siren_valid(siren pg_catalog.text)
+RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'identity_siren_valid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.siren_valid(pg_catalog.text) IS
+    'true for a French SIREN: 9 digits (spaces, dots, dashes ignored) passing the Luhn check (INSEE); false otherwise';
+
+CREATE FUNCTION ar_credit.siret_valid(siret pg_catalog.text)
+RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'identity_siret_valid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.siret_valid(pg_catalog.text) IS
+    'true for a French SIRET: 14 digits, a valid SIREN then the NIC, passing Luhn, or for La Poste (SIREN 356000000) digits summing to a multiple of 5; false otherwise';
+
+CREATE FUNCTION ar_credit.siren_normalize(siren pg_catalog.text)
+RETURNS pg_catalog.text AS 'MODULE_PATHNAME', 'identity_siren_normalize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.siren_normalize(pg_catalog.text) IS
+    'a SIREN as its 9 digits without separators; 22P02 saying why when it is not valid';
+
+CREATE FUNCTION ar_credit.siret_normalize(siret pg_catalog.text)
+RETURNS pg_catalog.text AS 'MODULE_PATHNAME', 'identity_siret_normalize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.siret_normalize(pg_catalog.text) IS
+    'a SIRET as its 14 digits without separators; 22P02 saying why when it is not valid';
+
+CREATE FUNCTION ar_credit.vat_fr_key(siren pg_catalog.text)
+RETURNS pg_catalog.text AS 'MODULE_PATHNAME', 'identity_vat_fr_key'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.vat_fr_key(pg_catalog.text) IS
+    'the 2-digit key of the French VAT number of a SIREN: (12 + 3 x (SIREN mod 97)) mod 97; 22P02 for an invalid SIREN';
+
+CREATE FUNCTION ar_credit.vat_valid(vat pg_catalog.text)
+RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'identity_vat_valid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.vat_valid(pg_catalog.text) IS
+    'true for an EU VAT identification number: member-state prefix (EL for Greece), that state''s format and, where published, check digits (see vat_rules()); false otherwise';
+
+CREATE FUNCTION ar_credit.vat_normalize(vat pg_catalog.text)
+RETURNS pg_catalog.text AS 'MODULE_PATHNAME', 'identity_vat_normalize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.vat_normalize(pg_catalog.text) IS
+    'an EU VAT number in canonical form (upper case, no spaces, dots or dashes); 22P02 saying why when it is not valid';
+
+CREATE FUNCTION ar_credit.vat_rules(OUT prefix pg_catalog.text, OUT country pg_catalog.text,
+                                    OUT formats pg_catalog.text[], OUT checks pg_catalog.text)
+RETURNS SETOF record AS 'MODULE_PATHNAME', 'identity_vat_rules'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 27;
+COMMENT ON FUNCTION ar_credit.vat_rules() IS
+    'what vat_valid checks for each member state: prefix, country, formats after the prefix (9 digit, A letter, X letter or digit, S letter, + or *) and the check applied';
