@@ -194,8 +194,8 @@ chk_el(const char *p, int n, char *why, size_t sz)
 }
 
 /*
- * ES: the NIF (Agencia Tributaria; Real Decreto 1065/2007, arts. 18-21 and
- * Orden EHA/451/2008): 8 digits + letter (DNI: letter = TRWAGMYFPDXBNJZSQVHLCKE
+ * ES: the NIF (Agencia Tributaria; Real Decreto 1065/2007, and Orden
+ * EHA/451/2008 for legal persons): 8 digits + letter (DNI: letter = TRWAGMYFPDXBNJZSQVHLCKE
  * [number mod 23]); X, Y, Z + 7 digits + letter (NIE: X, Y, Z read as 0, 1,
  * 2); K, L, M + 7 digits + letter (the 7 digits mod 23); a legal person's
  * letter + 7 digits + check, the check being c = (10 - (sum of the digits
