@@ -193,6 +193,11 @@ siret_check(const char *s, size_t len, IdResult *r)
 {
 	if (digits_only(s, len, r, 14, "SIRET") != ID_OK)
 		return r->status;
+	if (strspn(r->value, "0") >= 9)
+	{
+		snprintf(r->detail, sizeof(r->detail), "Its first 9 digits, the SIREN, are all zeros.");
+		return fail(r, ID_FORMAT, hint_typing);
+	}
 	if (!id_luhn_ok(r->value, 9))
 	{
 		snprintf(r->detail, sizeof(r->detail),

@@ -140,6 +140,8 @@ test_siret(void)
 	/* the multiple-of-5 rule is La Poste's alone: 73282932000072 sums to 45 */
 	UNIT_IS_INT(siret("73282932000072", &r), ID_CHECK, "digit sum 45 elsewhere is no excuse");
 	UNIT_IS_INT(siret("7328293200007", &r), ID_LENGTH, "13 digits");
+	/* found by fuzz_identity: 000000000 passes Luhn but is no SIREN */
+	UNIT_IS_INT(siret("00000000000042", &r), ID_FORMAT, "Regression: a SIRET of SIREN 000000000");
 }
 
 static void
