@@ -53,6 +53,9 @@ EXTRA_CLEAN  = $(DATA_built) test/unit/*.bin fuzz/*.bin tmp_install
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: every object depends on every header
+$(OBJS): $(wildcard $(ar_srcdir)/src/*.h)
+
 # A VPATH build writes src/*.o under the build directory: create it first.
 ifneq ($(ar_srcdir),.)
 $(OBJS): | ar_objdirs

@@ -22,6 +22,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "pgtime.h"
 
 #include "compat.h"
 #include "ar_credit.h"
@@ -48,6 +49,7 @@ static uint32 policy_generation = 0;	/* bumped at each load */
 
 int			ar_max_attempts = 5;
 bool		ar_notify = false;
+char	   *ar_timezone = NULL;
 
 static void
 policy_cache_callback(Datum arg, Oid relid)
@@ -57,6 +59,18 @@ policy_cache_callback(Datum arg, Oid relid)
 }
 
 void		ar_dunning_init(void);
+
+/* ar_credit.timezone must name a zone PostgreSQL knows */
+static bool
+check_timezone_name(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || pg_tzset(*newval) == NULL)
+	{
+		GUC_check_errdetail("\"%s\" is not a time zone PostgreSQL knows.", *newval ? *newval : "");
+		return false;
+	}
+	return true;
+}
 
 void
 ar_dunning_init(void)
@@ -71,6 +85,12 @@ ar_dunning_init(void)
 							 "Off by default: a pending NOTIFY serialises commits.",
 							 &ar_notify, false,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("ar_credit.timezone",
+							   "Time zone in which the tracking trigger reads timestamptz due dates as dates.",
+							   "Fixed per database (ALTER DATABASE ... SET, superuser), so that the writer's session "
+							   "TimeZone never changes an invoice's due date.",
+							   &ar_timezone, "UTC",
+							   PGC_SUSET, 0, check_timezone_name, NULL, NULL);
 	MarkGUCPrefixReserved("ar_credit");
 	CacheRegisterRelcacheCallback(policy_cache_callback, (Datum) 0);
 }

@@ -1,0 +1,1074 @@
+/*
+ * tracking_sql.c
+ *		The tracking trigger's machinery (see tracking.h): what a tracked
+ *		table's mapping is, the set-based statements that keep the
+ *		receivables mirror (ar_credit.receivable) and the dunning queue in
+ *		step with rows, and who runs them.
+ *
+ * Two roles run the statements.  The mapping's expressions are the table
+ * owner's code, so when a mapping is more than plain columns the rows are
+ * first mapped as the table owner (TP_MAP_NEW / TP_MAP_OLD), into a
+ * tuplestore; everything that writes ar_credit's tables runs as the
+ * extension's owner, so the role that writes the invoices needs no grant
+ * on ar_credit (SPEC section 7).
+ *
+ * Locking: every pass that decides a reminder first writes the receivable
+ * row (TP_UPSERT, TP_GONE, TP_TRUNCATE ...), then reconciles the queue in
+ * a later statement (TP_RECONCILE): under READ COMMITTED that statement
+ * sees whatever a worker's complete_reminder committed while the receivable
+ * was locked by it, since complete_reminder locks the receivable first too.
+ * So the trigger and the workers can never both decide the next level.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "catalog/namespace.h"
+#include "rewrite/rewriteManip.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/plancache.h"
+#include "utils/syscache.h"
+#include "utils/tuplestore.h"
+
+#include "compat.h"
+#include "ar_credit.h"
+#include "mapping_sql.h"
+#include "tracking.h"
+
+/* ar_credit.timezone: the zone timestamptz due dates are read in (dunning_sql.c) */
+extern char *ar_timezone;
+
+static HTAB *tracked_rels = NULL;
+static Oid	tracked_table_relid = InvalidOid;
+
+/* ---------------------------------------------------------------------
+ * cache invalidation
+ * --------------------------------------------------------------------- */
+
+static void
+tracked_rel_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	TrackedRel *t;
+
+	if (tracked_rels == NULL)
+		return;
+	hash_seq_init(&status, tracked_rels);
+	while ((t = hash_seq_search(&status)) != NULL)
+	{
+		if (relid == InvalidOid || t->relid == relid || t->root == relid ||
+			relid == tracked_table_relid || list_member_oid(t->depends, relid))
+			t->valid = false;	/* rebuilt when next used */
+	}
+}
+
+static void
+tracked_ns_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	tracked_rel_callback(arg, InvalidOid);
+}
+
+/* ---------------------------------------------------------------------
+ * session independence and roles
+ * --------------------------------------------------------------------- */
+
+/*
+ * Keys are compared as text and dates read from timestamps: pin every
+ * setting that changes those (SPEC section 7; a writer's DateStyle or
+ * TimeZone must not change which invoice a row is).
+ */
+int
+ar_track_pin_settings(void)
+{
+	int			level = ar_pin_search_path();
+
+	(void) set_config_option("datestyle", "ISO, MDY", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("timezone", ar_timezone ? ar_timezone : "UTC", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("bytea_output", "hex", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	/* statements that run once per write: JIT would cost more than it saves */
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/* looked up once per transaction: cheap, and follows ALTER EXTENSION ... OWNER */
+static Oid	ext_owner = InvalidOid;
+
+static void
+ext_owner_xact_callback(XactEvent event, void *arg)
+{
+	ext_owner = InvalidOid;
+}
+
+static Oid
+extension_owner(void)
+{
+	static bool registered = false;
+
+	if (!registered)
+	{
+		RegisterXactCallback(ext_owner_xact_callback, NULL);
+		registered = true;
+	}
+	if (!OidIsValid(ext_owner))
+	{
+		Datum		arg = CStringGetTextDatum("ar_credit");
+		Oid			argtype = TEXTOID;
+		bool		isnull;
+
+		if (SPI_execute_with_args("SELECT extowner FROM pg_catalog.pg_extension WHERE extname = $1",
+								  1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not find the owner of extension ar_credit");
+		ext_owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	return ext_owner;
+}
+
+void
+ar_track_become_owner(Oid *save_user, int *save_sec)
+{
+	Oid			owner = extension_owner();
+
+	GetUserIdAndSecContext(save_user, save_sec);
+	SetUserIdAndSecContext(owner, *save_sec | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+ar_track_restore_user(Oid save_user, int save_sec)
+{
+	SetUserIdAndSecContext(save_user, save_sec);
+}
+
+/* ---------------------------------------------------------------------
+ * the mapping
+ * --------------------------------------------------------------------- */
+
+/* the tracked table: relid itself, or its nearest tracked ancestor (partitions, inheritance) */
+static Oid
+tracked_root(Oid relid, bool *found)
+{
+	Oid			cur = relid;
+
+	for (int depth = 0; depth < 64; depth++)
+	{
+		Datum		arg = ObjectIdGetDatum(cur);
+		Oid			argtype = OIDOID;
+		List	   *parents;
+
+		if (SPI_execute_with_args("SELECT 1 FROM ar_credit.tracked_table WHERE relid = $1",
+								  1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read ar_credit.tracked_table");
+		if (SPI_processed == 1)
+		{
+			*found = true;
+			return cur;
+		}
+		parents = NIL;
+		{
+			Datum		a2 = ObjectIdGetDatum(cur);
+
+			if (SPI_execute_with_args("SELECT inhparent FROM pg_catalog.pg_inherits WHERE inhrelid = $1",
+									  1, &argtype, &a2, NULL, true, 1) != SPI_OK_SELECT)
+				elog(ERROR, "could not read pg_inherits");
+			if (SPI_processed == 1)
+			{
+				bool		isnull;
+
+				parents = lappend_oid(parents,
+									  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+																	 SPI_tuptable->tupdesc, 1, &isnull)));
+			}
+		}
+		if (parents == NIL)
+			break;
+		cur = linitial_oid(parents);
+	}
+	*found = false;
+	return relid;
+}
+
+static char *
+getstr(HeapTuple tup, TupleDesc desc, const char *col)
+{
+	char	   *v = SPI_getvalue(tup, desc, SPI_fnumber(desc, col));
+
+	return v ? MemoryContextStrdup(TopMemoryContext, v) : NULL;
+}
+
+/*
+ * status_map → a CASE over the status text, then the built-in vocabulary.
+ * Keys are compared exactly (they are the status value's text form); the
+ * values were checked by track() to be classes or vocabulary words.
+ */
+static char *
+status_sql(const char *status, const char *map_json)
+{
+	StringInfoData s;
+	int			n = 0;
+
+	if (status == NULL)
+		return NULL;
+	initStringInfo(&s);
+	if (map_json == NULL)
+	{
+		appendStringInfo(&s, "(%s)::pg_catalog.text", status);
+		return s.data;
+	}
+	appendStringInfo(&s, "CASE (%s)::pg_catalog.text", status);
+	{
+		Datum		arg = CStringGetTextDatum(map_json);
+		Oid			argtype = TEXTOID;
+
+		if (SPI_execute_with_args("SELECT key, value FROM pg_catalog.jsonb_each_text($1::pg_catalog.jsonb)",
+								  1, &argtype, &arg, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read a status_map");
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			char	   *k = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+			char	   *v = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+
+			if (k == NULL || v == NULL)
+				continue;
+			appendStringInfo(&s, " WHEN %s THEN %s", quote_literal_cstr(k), quote_literal_cstr(v));
+			n++;
+		}
+	}
+	appendStringInfo(&s, " ELSE (%s)::pg_catalog.text END", status);
+	if (n == 0)
+	{
+		resetStringInfo(&s);
+		appendStringInfo(&s, "(%s)::pg_catalog.text", status);
+	}
+	return MemoryContextStrdup(TopMemoryContext, s.data);
+}
+
+/* a mapping text that is just one of the table's columns */
+static AttrNumber
+column_of(TupleDesc desc, const char *text)
+{
+	for (int i = 0; text && i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (!a->attisdropped && strcmp(quote_identifier(NameStr(a->attname)), text) == 0)
+			return a->attnum;
+	}
+	return InvalidAttrNumber;
+}
+
+/*
+ * Which columns matter, and whether everything is plain columns.  A mapping
+ * with a subquery may read anything: mapped_atts NULL then.
+ */
+static void
+analyse_columns(TrackedRel *t, Relation rel)
+{
+	const char *texts[9] = {t->key, t->due, t->amount, t->status_raw, t->customer, t->currency,
+	t->filter, t->paid_on, t->issued};
+	TupleDesc	desc = RelationGetDescr(rel);
+	Bitmapset  *atts = NULL;
+	bool		any = false;
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+	t->plain = true;
+	t->key_is_columns = true;
+	for (int i = 0; i < 9; i++)
+	{
+		AttrNumber	a;
+		Oid			type;
+		Node	   *node;
+		Bitmapset  *vars = NULL;
+
+		if (texts[i] == NULL)
+			continue;
+		a = column_of(desc, texts[i]);
+		if (a != InvalidAttrNumber)
+		{
+			atts = bms_add_member(atts, a - FirstLowInvalidHeapAttributeNumber);
+			if (i == 0)
+				t->key_atts = bms_add_member(t->key_atts, a - FirstLowInvalidHeapAttributeNumber);
+			continue;
+		}
+		/* an expression: the trigger fires on this relation, the mapping names the root */
+		node = ar_mapping_analyze(RelationGetRelid(rel), "mapping", texts[i], MAP_TEXT, NULL, InvalidOid, &type);
+		pull_varattnos(node, 1, &vars);
+		atts = bms_union(atts, vars);
+		if (i == 0)
+			t->key_atts = bms_union(t->key_atts, vars);
+		if (i == 0 && IsA(node, RowExpr))
+		{
+			ListCell   *lc;
+			bool		cols = true;
+
+			foreach(lc, ((RowExpr *) node)->args)
+				cols = cols && IsA(lfirst(lc), Var);
+			if (cols)
+				continue;		/* a composite key of columns is still plain */
+		}
+		t->plain = false;
+		if (i == 0)
+			t->key_is_columns = false;
+		if (checkExprHasSubLink(node))
+			any = true;
+	}
+	t->mapped_atts = any ? NULL : atts;
+	MemoryContextSwitchTo(old);
+}
+
+/* does a unique, immediate, non-partial index cover exactly the key columns? */
+static bool
+key_is_unique(Relation rel, Bitmapset *keyatts)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		unique = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index idx;
+		Bitmapset  *cols = NULL;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		idx = (Form_pg_index) GETSTRUCT(tup);
+		for (int j = 0; j < idx->indnkeyatts; j++)
+			cols = bms_add_member(cols, idx->indkey.values[j] - FirstLowInvalidHeapAttributeNumber);
+		/* a deferrable key may hold duplicates until commit */
+		if (idx->indisunique && idx->indimmediate &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+			keyatts != NULL && bms_equal(cols, keyatts))
+			unique = true;
+		ReleaseSysCache(tup);
+	}
+	list_free(indexes);
+	return unique;
+}
+
+/* a hand-made trigger's key=value arguments (SPEC section 6; column names) */
+static void
+mapping_from_args(TrackedRel *t, Trigger *tg)
+{
+	StringInfoData key;
+	int			nkeys = 0;
+
+	initStringInfo(&key);
+	t->policy = "standard";
+	for (int i = 0; i < tg->tgnargs; i++)
+	{
+		char	   *arg = tg->tgargs[i];
+		char	   *eq = strchr(arg, '=');
+		char	   *name;
+		char	   *col;
+
+		if (eq == NULL || eq == arg || eq[1] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid argument \"%s\" for trigger \"%s\"", ar_clip_for_message(arg), tg->tgname),
+					 errhint("Arguments are key=value: key, due, amount, status, customer, currency, policy.")));
+		name = pnstrdup(arg, eq - arg);
+		col = MemoryContextStrdup(TopMemoryContext, quote_identifier(eq + 1));
+		if (strcmp(name, "key") == 0)
+			appendStringInfo(&key, "%s%s", nkeys++ ? ", " : "", col);
+		else if (strcmp(name, "due") == 0)
+			t->due = col;
+		else if (strcmp(name, "amount") == 0)
+			t->amount = col;
+		else if (strcmp(name, "status") == 0)
+			t->status = col;
+		else if (strcmp(name, "customer") == 0)
+			t->customer = col;
+		else if (strcmp(name, "currency") == 0)
+			t->currency = col;
+		else if (strcmp(name, "policy") == 0)
+			t->policy = MemoryContextStrdup(TopMemoryContext, eq + 1);
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown argument \"%s\" for trigger \"%s\"", ar_clip_for_message(name), tg->tgname),
+					 errhint("Arguments are key=value: key, due, amount, status, customer, currency, policy.")));
+	}
+	if (nkeys == 0 || t->due == NULL || t->amount == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trigger \"%s\" needs the arguments key=, due= and amount=", tg->tgname),
+				 errhint("Attach it with ar_credit.track().")));
+	t->key = MemoryContextStrdup(TopMemoryContext, nkeys == 1 ? key.data : psprintf("ROW(%s)", key.data));
+	t->status_raw = t->status;
+	if (t->status)
+		t->status = MemoryContextStrdup(TopMemoryContext, status_sql(t->status, NULL));
+}
+
+/* the mapping of a tracked table, from its ar_credit.tracked_table row */
+static bool
+mapping_from_table(TrackedRel *t)
+{
+	Datum		arg = ObjectIdGetDatum(t->root);
+	Oid			argtype = OIDOID;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	char	   *map;
+
+	if (SPI_execute_with_args("SELECT key_column, due_column, amount_column, status_column, customer_column,"
+							  " currency_column, filter, status_map::pg_catalog.text AS status_map, amount_unit,"
+							  " paid_on_column, issued_column, policy"
+							  " FROM ar_credit.tracked_table WHERE relid = $1",
+							  1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read ar_credit.tracked_table");
+	if (SPI_processed != 1)
+		return false;
+	tup = SPI_copytuple(SPI_tuptable->vals[0]);
+	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	t->key = getstr(tup, desc, "key_column");
+	t->due = getstr(tup, desc, "due_column");
+	t->amount = getstr(tup, desc, "amount_column");
+	t->customer = getstr(tup, desc, "customer_column");
+	t->currency = getstr(tup, desc, "currency_column");
+	t->filter = getstr(tup, desc, "filter");
+	t->paid_on = getstr(tup, desc, "paid_on_column");
+	t->issued = getstr(tup, desc, "issued_column");
+	t->policy = getstr(tup, desc, "policy");
+	t->minor = strcmp(SPI_getvalue(tup, desc, SPI_fnumber(desc, "amount_unit")), "minor") == 0;
+	map = SPI_getvalue(tup, desc, SPI_fnumber(desc, "status_map"));
+	{
+		char	   *st = SPI_getvalue(tup, desc, SPI_fnumber(desc, "status_column"));
+
+		t->status_raw = st ? MemoryContextStrdup(TopMemoryContext, st) : NULL;
+		t->status = st ? MemoryContextStrdup(TopMemoryContext, status_sql(st, map)) : NULL;
+	}
+	return true;
+}
+
+static void
+free_entry(TrackedRel *t)
+{
+	for (int i = 0; i < TP_NPLANS; i++)
+	{
+		if (t->plans[i])
+			SPI_freeplan(t->plans[i]);
+		if (t->mapped_plans[i])
+			SPI_freeplan(t->mapped_plans[i]);
+		t->plans[i] = t->mapped_plans[i] = NULL;
+	}
+	list_free(t->depends);
+	t->depends = NIL;
+	/* the strings are small and rebuilt rarely (DDL): let them go */
+}
+
+TrackedRel *
+ar_tracked_rel(Relation rel, Trigger *tg)
+{
+	Oid			relid = RelationGetRelid(rel);
+	TrackedRel *t;
+	bool		found;
+
+	if (tracked_rels == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(TrackedRel);
+		tracked_rels = hash_create("ar_credit tracked relations", 16, &ctl, HASH_ELEM | HASH_BLOBS);
+		CacheRegisterRelcacheCallback(tracked_rel_callback, (Datum) 0);
+		/* statements name the table: a renamed schema must rebuild them */
+		CacheRegisterSyscacheCallback(NAMESPACEOID, tracked_ns_callback, (Datum) 0);
+	}
+	if (!OidIsValid(tracked_table_relid))
+		tracked_table_relid = get_relname_relid("tracked_table", get_namespace_oid("ar_credit", false));
+
+	t = hash_search(tracked_rels, &relid, HASH_ENTER, &found);
+	if (found && t->valid)
+		return t;
+	if (found)
+		free_entry(t);
+	memset(t, 0, sizeof(TrackedRel));
+	t->relid = relid;
+	t->root = tracked_root(relid, &found);
+	if (found)
+		(void) mapping_from_table(t);
+	else if (tg != NULL && tg->tgnargs > 0)
+		mapping_from_args(t, tg);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" is not tracked by ar_credit", RelationGetRelationName(rel)),
+				 errhint("Call ar_credit.track() for it, or drop the trigger.")));
+	{
+		HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(t->root));
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for relation %u", t->root);
+		t->owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+		t->alias = MemoryContextStrdup(TopMemoryContext, quote_identifier(NameStr(((Form_pg_class) GETSTRUCT(tup))->relname)));
+		ReleaseSysCache(tup);
+	}
+	t->qualified = MemoryContextStrdup(TopMemoryContext,
+									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+																  RelationGetRelationName(rel)));
+	t->root_qualified = MemoryContextStrdup(TopMemoryContext,
+											quote_qualified_identifier(get_namespace_name(get_rel_namespace(t->root)),
+																	   get_rel_name(t->root)));
+	analyse_columns(t, rel);
+	t->unique_key = t->key_is_columns && key_is_unique(rel, t->key_atts);
+	t->valid = true;
+	return t;
+}
+
+/* ---------------------------------------------------------------------
+ * statements
+ * --------------------------------------------------------------------- */
+
+#define LIVE "('pending', 'claimed', 'suspended')"
+
+/*
+ * The mapping over input: k (the key as text), due, amt (major units), st
+ * (the status word), cust, cur, incl (the filter), paid, issued; with kept,
+ * whether another row of the table still has the key (non-unique keys).
+ */
+char *
+ar_track_map_sql(TrackedRel *t, const char *input, bool keys_only, bool kept)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	appendStringInfo(&s, "SELECT (%s)::pg_catalog.text AS k", t->key);
+	if (!keys_only)
+	{
+		appendStringInfo(&s, ", (%s)::pg_catalog.date AS due", t->due);
+		if (t->minor)
+			appendStringInfo(&s, ", ar_credit.minor_to_major((%s)::pg_catalog.numeric, %s) AS amt",
+							 t->amount, t->currency ? psprintf("(%s)::pg_catalog.text", t->currency) : "NULL");
+		else
+			appendStringInfo(&s, ", (%s)::pg_catalog.numeric AS amt", t->amount);
+		appendStringInfo(&s, ", %s::pg_catalog.text AS st", t->status ? t->status : "NULL");
+		appendStringInfo(&s, ", (%s)::pg_catalog.text AS cust", t->customer ? t->customer : "NULL");
+		appendStringInfo(&s, ", (%s)::pg_catalog.text AS cur", t->currency ? t->currency : "NULL");
+		appendStringInfo(&s, ", %s AS incl", t->filter ? psprintf("COALESCE((%s)::pg_catalog.bool, false)", t->filter) : "true");
+		appendStringInfo(&s, ", (%s)::pg_catalog.date AS paid", t->paid_on ? t->paid_on : "NULL");
+		appendStringInfo(&s, ", (%s)::pg_catalog.date AS issued", t->issued ? t->issued : "NULL");
+	}
+	appendStringInfo(&s, " FROM %s AS %s", input, t->alias);
+	if (kept)
+	{
+		/* another row of the table may still hold the key */
+		char	   *inner = s.data;
+
+		initStringInfo(&s);
+		appendStringInfo(&s, "SELECT o.*, EXISTS (SELECT 1 FROM %s AS %s WHERE (%s)::pg_catalog.text"
+						 " OPERATOR(pg_catalog.=) o.k) AS kept FROM (%s) AS o",
+						 t->root_qualified, t->alias, t->key, inner);
+	}
+	return s.data;
+}
+
+/* the rows a pass reads: the mapped relation, or the mapping inline (plain) */
+static char *
+source(TrackedRel *t, bool old, bool distinct)
+{
+	char	   *src;
+
+	if (t->plain)
+		src = psprintf("(%s)", ar_track_map_sql(t, old ? TR_OLD : TR_NEW, old, old && !t->unique_key));
+	else
+		src = old ? TR_MAPPED_OLD : TR_MAPPED;
+	if (distinct)
+		return psprintf("(SELECT DISTINCT ON (k) * FROM %s AS d ORDER BY k)", src);
+	return src;
+}
+
+#define CLASS_OF(s) \
+	"CASE WHEN " s ".incl THEN ar_credit.item_class(" s ".st, " s ".amt, " s ".due) ELSE 'ignored' END"
+
+#define RECEIVABLE_COLS \
+	"(source, item_key, customer_key, currency, issued_on, due_date, amount, status, class, paid_on)"
+
+#define CHANGED_COLS \
+	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
+	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live"
+
+static void
+build_insert(StringInfo sql, TrackedRel *t)
+{
+	/* a new key: its receivable, and its first reminder while it is owed */
+	appendStringInfo(sql,
+					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid"
+					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS ")"
+					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
+					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
+					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
+					 " (x.n).remind_on, r.due_date, r.amount, r.currency, $2,"
+					 " CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
+					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, 0, $2,"
+					 " NULL, 5, r.amount) AS n) AS x WHERE r.live AND x.n IS NOT NULL",
+					 source(t, false, !t->unique_key));
+}
+
+static void
+build_upsert(StringInfo sql, TrackedRel *t)
+{
+	/*
+	 * Rows the filter leaves out become receivables only if they were one:
+	 * a vendor bill never enters the mirror, an invoice that leaves the
+	 * filter is ignored from then on.
+	 */
+	appendStringInfo(sql,
+					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid"
+					 " FROM %s AS s", source(t, false, !t->unique_key));
+	if (t->filter)
+		appendStringInfoString(sql,
+							   " WHERE s.incl OR EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
+							   " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)");
+	appendStringInfoString(sql,
+						   " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
+						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
+						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
+						   " status = EXCLUDED.status, class = EXCLUDED.class,"
+						   " paid_on = COALESCE(EXCLUDED.paid_on, CASE WHEN EXCLUDED.class = 'paid' AND r.class <> 'paid'"
+						   " THEN CURRENT_DATE WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
+						   " updated_at = pg_catalog.now()"
+						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
+						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
+						   " EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
+						   " RETURNING " CHANGED_COLS);
+	(void) t;
+}
+
+static void
+build_reconcile(StringInfo sql)
+{
+	/*
+	 * The live reminder of each changed receivable: cancelled when nothing
+	 * is owed or no level is left; else rescheduled after the levels sent
+	 * (the receivable's last_level, read after it was locked), except what
+	 * a worker holds; suspended while disputed.  A reminder cancelled or
+	 * suspended while claimed keeps claimed_by: the worker may still be
+	 * sending it, and complete_reminder records it as sent.
+	 */
+	appendStringInfoString(sql,
+						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live THEN"
+						   " ar_credit.next_reminder_rec(c.due_date, CURRENT_DATE, c.last_level, $2, c.last_sent_on, 5,"
+						   " c.amount) END AS n FROM " TR_CHANGED " AS c),"
+						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', claimed_until = NULL,"
+						   " updated_at = pg_catalog.now() FROM c"
+						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL)"
+						   " INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key,"
+						   " level, channel, label, remind_on, due_date, amount_due, currency, policy, state)"
+						   " SELECT c.id, $1, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label,"
+						   " (c.n).remind_on, c.due_date, c.amount, c.currency, $2,"
+						   " CASE WHEN c.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
+						   " FROM c WHERE c.n IS NOT NULL"
+						   " ON CONFLICT (receivable_id) WHERE state IN " LIVE
+						   " DO UPDATE SET invoice_key = EXCLUDED.invoice_key, customer_key = EXCLUDED.customer_key,"
+						   " amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,"
+						   " due_date = EXCLUDED.due_date, policy = EXCLUDED.policy,"
+						   " level = CASE WHEN q.state = 'claimed' THEN q.level ELSE EXCLUDED.level END,"
+						   " channel = CASE WHEN q.state = 'claimed' THEN q.channel ELSE EXCLUDED.channel END,"
+						   " label = CASE WHEN q.state = 'claimed' THEN q.label ELSE EXCLUDED.label END,"
+						   " remind_on = CASE WHEN q.state = 'claimed' THEN q.remind_on ELSE EXCLUDED.remind_on END,"
+						   " state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'"
+						   " WHEN q.state = 'claimed' THEN 'claimed' ELSE 'pending' END,"
+						   " updated_at = pg_catalog.now()");
+}
+
+static void
+build_gone(StringInfo sql, TrackedRel *t)
+{
+	/* receivables of deleted rows; with a non-unique key, only keys no row keeps */
+	appendStringInfo(sql,
+					 "UPDATE ar_credit.receivable AS r SET gone = true, updated_at = pg_catalog.now()"
+					 " FROM (SELECT DISTINCT o.k FROM %s AS o%s) AS o"
+					 " WHERE r.source = $1 AND NOT r.gone AND r.item_key = o.k AND $2 IS NOT NULL"
+					 " RETURNING " CHANGED_COLS,
+					 source(t, true, false), t->unique_key ? "" : " WHERE NOT o.kept");
+}
+
+static void
+build_rename(StringInfo sql, TrackedRel *t, bool apply)
+{
+	/*
+	 * Which old key became which new one: the transition tables list the
+	 * old and the new version of each updated row at the same position
+	 * (PostgreSQL appends both when it queues the row's event).  Renamed
+	 * receivables are first set aside (gone), so that keys swapped within
+	 * a statement never collide; then each takes its new key unless another
+	 * live receivable has it.
+	 */
+	if (!apply)
+		appendStringInfo(sql,
+						 "WITH o AS (SELECT row_number() OVER () AS n, m.k FROM %s AS m),"
+						 " w AS (SELECT row_number() OVER () AS n, m.k FROM %s AS m),"
+						 " p AS (SELECT o.k AS ok, w.k AS nk FROM o JOIN w USING (n) WHERE o.k IS DISTINCT FROM w.k)"
+						 " UPDATE ar_credit.receivable AS r SET gone = true FROM p"
+						 " WHERE r.source = $1 AND NOT r.gone AND r.item_key = p.ok AND $2 IS NOT NULL"
+						 " RETURNING r.id, p.nk",
+						 source(t, true, false), source(t, false, false));
+	else
+		appendStringInfo(sql,
+						 "WITH m AS (UPDATE ar_credit.receivable AS r SET item_key = x.nk, gone = false,"
+						 " updated_at = pg_catalog.now()"
+						 " FROM (SELECT DISTINCT ON (c.nk) c.id, c.nk FROM " TR_RENAMED " AS c"
+						 " WHERE c.nk IS NOT NULL ORDER BY c.nk, c.id) AS x"
+						 " WHERE r.id = x.id AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
+						 " WHERE e.source = $1 AND e.item_key = x.nk AND NOT e.gone) RETURNING r.id, r.item_key),"
+						 " q AS (UPDATE ar_credit.dunning_queue AS q SET invoice_key = m.item_key,"
+						 " updated_at = pg_catalog.now() FROM m WHERE q.receivable_id = m.id AND q.state IN " LIVE ")"
+						 " UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', claimed_until = NULL,"
+						 " updated_at = pg_catalog.now() FROM " TR_RENAMED " AS c"
+						 " WHERE q.receivable_id = c.id AND q.state IN " LIVE
+						 " AND c.id NOT IN (SELECT m.id FROM m) AND $2 IS NOT NULL");
+	(void) t;
+}
+
+static char *
+build_sql(TrackedRel *t, TrackPlan kind)
+{
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	switch (kind)
+	{
+		case TP_MAP_NEW:
+			appendStringInfoString(&sql, ar_track_map_sql(t, TR_NEW, false, false));
+			break;
+		case TP_MAP_OLD:
+			appendStringInfoString(&sql, ar_track_map_sql(t, TR_OLD, true, !t->unique_key));
+			break;
+		case TP_INSERT:
+			build_insert(&sql, t);
+			break;
+		case TP_UPSERT:
+			build_upsert(&sql, t);
+			break;
+		case TP_GONE:
+			build_gone(&sql, t);
+			break;
+		case TP_RENAME_MARK:
+			build_rename(&sql, t, false);
+			break;
+		case TP_RENAME_APPLY:
+			build_rename(&sql, t, true);
+			break;
+		case TP_TRUNCATE:
+			appendStringInfoString(&sql,
+								   "UPDATE ar_credit.receivable AS r SET gone = true, updated_at = pg_catalog.now()"
+								   " WHERE r.source = $1 AND NOT r.gone AND $2 IS NOT NULL RETURNING " CHANGED_COLS);
+			break;
+		case TP_VANISHED:
+			/* a partition or child truncated or detached: keys no row of the table has */
+			appendStringInfo(&sql,
+							 "UPDATE ar_credit.receivable AS r SET gone = true, updated_at = pg_catalog.now()"
+							 " WHERE r.source = $1 AND NOT r.gone AND $2 IS NOT NULL AND NOT EXISTS"
+							 " (SELECT 1 FROM %s AS %s WHERE (%s)::pg_catalog.text OPERATOR(pg_catalog.=) r.item_key)"
+							 " RETURNING " CHANGED_COLS, t->root_qualified, t->alias, t->key);
+			break;
+		case TP_VANISHED_MAPPED:
+			appendStringInfoString(&sql,
+								   "UPDATE ar_credit.receivable AS r SET gone = true, updated_at = pg_catalog.now()"
+								   " WHERE r.source = $1 AND NOT r.gone AND $2 IS NOT NULL AND NOT EXISTS"
+								   " (SELECT 1 FROM " TR_MAPPED " AS m WHERE m.k OPERATOR(pg_catalog.=) r.item_key)"
+								   " RETURNING " CHANGED_COLS);
+			break;
+		case TP_RECONCILE:
+			build_reconcile(&sql);
+			break;
+		case TP_NPLANS:
+			break;
+	}
+	return sql.data;
+}
+
+/* ---------------------------------------------------------------------
+ * running statements
+ * --------------------------------------------------------------------- */
+
+/* a DestReceiver that keeps the rows and their descriptor */
+typedef struct KeepDest
+{
+	DestReceiver pub;
+	Tuplestorestate *ts;
+	TupleDesc	desc;
+	MemoryContext cxt;
+} KeepDest;
+
+static bool
+keep_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	tuplestore_puttupleslot(((KeepDest *) self)->ts, slot);
+	return true;
+}
+
+static void
+keep_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	KeepDest   *d = (KeepDest *) self;
+	MemoryContext old = MemoryContextSwitchTo(d->cxt);
+
+	d->desc = CreateTupleDescCopy(typeinfo);
+	MemoryContextSwitchTo(old);
+}
+
+static void
+keep_noop(DestReceiver *self)
+{
+}
+
+static void
+register_store(const char *name, Tuplestorestate *ts, TupleDesc desc)
+{
+	EphemeralNamedRelation enr = palloc0(sizeof(EphemeralNamedRelationData));
+
+	/* a name registered before in this connection is replaced */
+	(void) SPI_unregister_relation(name);
+	enr->md.name = pstrdup(name);
+	enr->md.reliddesc = InvalidOid;
+	enr->md.tupdesc = desc;
+	enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+	enr->md.enrtuples = tuplestore_tuple_count(ts);
+	enr->reldata = ts;
+	if (SPI_register_relation(enr) < 0)
+		elog(ERROR, "could not register %s", name);
+}
+
+void
+ar_track_register_row(const char *name, Relation rel, HeapTuple tuple)
+{
+	EphemeralNamedRelation enr = palloc0(sizeof(EphemeralNamedRelationData));
+	Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+
+	tuplestore_puttuple(ts, tuple);
+	enr->md.name = (char *) name;
+	enr->md.reliddesc = RelationGetRelid(rel);
+	enr->md.tupdesc = NULL;
+	enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+	enr->md.enrtuples = 1;
+	enr->reldata = ts;
+	if (SPI_register_relation(enr) < 0)
+		elog(ERROR, "could not register the row as %s", name);
+}
+
+static SPIPlanPtr
+prepare(TrackedRel *t, const char *sql, int nargs)
+{
+	Oid			types[2] = {REGCLASSOID, TEXTOID};
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+	ListCell   *lc;
+
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("the ar_credit mapping of table %s no longer compiles: %s",
+						t->root_qualified, SPI_result_code_string(SPI_result)),
+				 errhint("Check the table's row in ar_credit.tracked_table; ar_credit.track() it again.")));
+	/* the other tables a mapping reads: their DDL must rebuild the statements */
+	foreach(lc, SPI_plan_get_plan_sources(plan))
+	{
+		CachedPlanSource *ps = lfirst(lc);
+		ListCell   *lo;
+
+		foreach(lo, ps->relationOids)
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+			t->depends = list_append_unique_oid(t->depends, lfirst_oid(lo));
+			MemoryContextSwitchTo(old);
+		}
+	}
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not keep a tracking statement");
+	return plan;
+}
+
+static uint64
+run_sql_plan(SPIPlanPtr plan, Oid relid, const char *policy, const char *into)
+{
+	ParamListInfo params = NULL;
+	SPIExecuteOptions opts;
+	KeepDest	dest;
+	int			rc;
+
+	if (OidIsValid(relid))
+	{
+		params = makeParamList(2);
+		params->numParams = 2;
+		params->params[0].value = ObjectIdGetDatum(relid);
+		params->params[0].ptype = REGCLASSOID;
+		params->params[0].isnull = false;
+		params->params[0].pflags = PARAM_FLAG_CONST;
+		params->params[1].value = CStringGetTextDatum(policy ? policy : "standard");
+		params->params[1].ptype = TEXTOID;
+		params->params[1].isnull = false;
+		params->params[1].pflags = PARAM_FLAG_CONST;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.params = params;
+	if (into)
+	{
+		memset(&dest, 0, sizeof(dest));
+		dest.pub.receiveSlot = keep_receive;
+		dest.pub.rStartup = keep_startup;
+		dest.pub.rShutdown = keep_noop;
+		dest.pub.rDestroy = keep_noop;
+		dest.pub.mydest = DestNone;
+		dest.cxt = CurrentMemoryContext;
+		dest.ts = tuplestore_begin_heap(false, false, work_mem);
+		opts.dest = &dest.pub;
+	}
+	rc = SPI_execute_plan_extended(plan, &opts);
+	if (rc < 0)
+		elog(ERROR, "tracking statement failed: %s", SPI_result_code_string(rc));
+	if (into)
+	{
+		if (dest.desc == NULL)
+			elog(ERROR, "tracking statement returned no row description");
+		register_store(into, dest.ts, dest.desc);
+		return tuplestore_tuple_count(dest.ts);
+	}
+	return SPI_processed;
+}
+
+uint64
+ar_track_run(TrackedRel *t, TrackPlan kind, const char *into)
+{
+	if (t->plans[kind] == NULL)
+	{
+		char	   *sql = build_sql(t, kind);
+
+		t->plans[kind] = prepare(t, sql, 2);
+		pfree(sql);
+	}
+	return run_sql_plan(t->plans[kind], t->root, t->policy, into);
+}
+
+uint64
+ar_track_run_mapped(TrackedRel *t, TrackPlan kind, const char *into)
+{
+	if (!t->plain)
+		return ar_track_run(t, kind, into);
+	if (t->mapped_plans[kind] == NULL)
+	{
+		char	   *sql;
+
+		t->plain = false;
+		sql = build_sql(t, kind);
+		t->plain = true;
+		t->mapped_plans[kind] = prepare(t, sql, 2);
+		pfree(sql);
+	}
+	return run_sql_plan(t->mapped_plans[kind], t->root, t->policy, into);
+}
+
+/* the mapping passes run as the table's owner: its expressions are its code */
+static uint64
+run_as_owner(TrackedRel *t, TrackPlan kind, const char *into)
+{
+	Oid			save_user;
+	int			save_sec;
+	uint64		n;
+
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(t->owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	n = ar_track_run(t, kind, into);
+	SetUserIdAndSecContext(save_user, save_sec);
+	return n;
+}
+
+uint64
+ar_track_query_as(Oid role, const char *sql, const char *into)
+{
+	Oid			save_user;
+	int			save_sec;
+	SPIPlanPtr	plan;
+	uint64		n;
+
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	plan = SPI_prepare(sql, 0, NULL);
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("an ar_credit mapping no longer compiles: %s", SPI_result_code_string(SPI_result)),
+				 errdetail("The statement was: %s", ar_clip_for_message(sql)),
+				 errhint("Check ar_credit.tracked_table and ar_credit.tracked_related; track the table again.")));
+	n = run_sql_plan(plan, InvalidOid, NULL, into);
+	SPI_freeplan(plan);
+	SetUserIdAndSecContext(save_user, save_sec);
+	return n;
+}
+
+void
+ar_track_map(TrackedRel *t, bool old)
+{
+	if (!t->plain)
+		(void) run_as_owner(t, old ? TP_MAP_OLD : TP_MAP_NEW, old ? TR_MAPPED_OLD : TR_MAPPED);
+}
+
+/*
+ * New rows (INSERT, the rows of an UPDATE, rows a related table points
+ * at): upsert their receivables, then reconcile the queue.  fresh: the rows
+ * were just inserted, so their keys are almost always new: a plain INSERT
+ * is much cheaper than INSERT ... ON CONFLICT, and runs in a subtransaction
+ * whose unique violation (a key reused while live) falls back to the upsert.
+ */
+void
+ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
+{
+	uint64		(*run) (TrackedRel *, TrackPlan, const char *) = mapped ? ar_track_run_mapped : ar_track_run;
+
+	if (fresh)
+	{
+		MemoryContext oldcxt = CurrentMemoryContext;
+		ResourceOwner oldowner = CurrentResourceOwner;
+		volatile bool conflict = false;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcxt);
+		PG_TRY();
+		{
+			(void) run(t, TP_INSERT, NULL);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcxt);
+			CurrentResourceOwner = oldowner;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(oldcxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcxt);
+			CurrentResourceOwner = oldowner;
+			if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+				ReThrowError(edata);
+			FreeErrorData(edata);
+			conflict = true;
+		}
+		PG_END_TRY();
+		if (!conflict)
+			return;
+	}
+	if (run(t, TP_UPSERT, TR_CHANGED) > 0)
+		(void) ar_track_run(t, TP_RECONCILE, NULL);
+}
