@@ -49,7 +49,7 @@ def main():
     for x, r in enumerate(rows):
         ax.annotate(f'{r[6]:,.2f}', (x, bottom[x]), ha='center', va='bottom', fontsize=8)
     ax.set_title(title, fontsize=10)
-    ax.set_ylabel('amount due')
+    ax.set_ylabel("amount due (in the bar's currency)")
     ax.set_ylim(0, max(bottom) * 1.15)
     ax.legend(fontsize=8, frameon=False, loc='upper right')
     ax.spines[['top', 'right']].set_visible(False)
