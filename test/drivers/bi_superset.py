@@ -50,9 +50,9 @@ def reflection():
           'd61_90:NUMERIC over_90:NUMERIC total:NUMERIC',
           lambda: ' '.join(f"{c['name']}:{c['type']}" for c in insp.get_columns('aging_report', schema='ar_credit')))
     check('superset: open_invoices has aging_bucket_no INTEGER next to aging_bucket, source TEXT',
-          'source:TEXT aging_bucket:TEXT aging_bucket_no:INTEGER',
-          lambda: ' '.join(f"{c['name']}:{c['type']}" for c in insp.get_columns('open_invoices', schema='ar_credit')
-                           if c['name'] in ('source', 'aging_bucket', 'aging_bucket_no')))
+          'aging_bucket:TEXT aging_bucket_no:INTEGER source:TEXT',
+          lambda: ' '.join(sorted(f"{c['name']}:{c['type']}" for c in insp.get_columns('open_invoices', schema='ar_credit')
+                                  if c['name'] in ('source', 'aging_bucket', 'aging_bucket_no'))))
     for v in VIEWS:
         check(f'superset: {v} reflects without an unknown-type warning', [], lambda v=v: reflect(v)[1])
     check('superset: column comments reach the dataset (get_columns comment)', 0,
