@@ -68,55 +68,77 @@ CREATE FUNCTION ar_credit.payment_terms_hash_extended(ar_credit.payment_terms, p
 RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'payment_terms_hash_extended'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE OPERATOR ar_credit.= (
+-- The comparison operators and min()/max() live in schema pg_catalog, not
+-- ar_credit: the parser looks operators and aggregates up on the search path
+-- only, and pg_catalog is always on it, so `terms = 'net 30'`, `IN (...)`,
+-- CASE ... WHEN and min(terms) work as BI tools send them without ar_credit on
+-- the search path (SPEC sections 11 and 12).  Their argument types are
+-- ar_credit's own type, so they cannot collide with a built-in operator, and
+-- they are members of the extension like everything else (DROP EXTENSION
+-- drops them; pg_dump leaves them to CREATE EXTENSION).  doc/bi.md, "Terms
+-- filters", explains the choice.
+CREATE OPERATOR pg_catalog.= (
     LEFTARG = ar_credit.payment_terms, RIGHTARG = ar_credit.payment_terms,
     PROCEDURE = ar_credit.payment_terms_eq,
-    COMMUTATOR = OPERATOR(ar_credit.=), NEGATOR = OPERATOR(ar_credit.<>),
+    COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>),
     RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES
 );
-CREATE OPERATOR ar_credit.<> (
+CREATE OPERATOR pg_catalog.<> (
     LEFTARG = ar_credit.payment_terms, RIGHTARG = ar_credit.payment_terms,
     PROCEDURE = ar_credit.payment_terms_ne,
-    COMMUTATOR = OPERATOR(ar_credit.<>), NEGATOR = OPERATOR(ar_credit.=),
+    COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=),
     RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
 );
-CREATE OPERATOR ar_credit.< (
+CREATE OPERATOR pg_catalog.< (
     LEFTARG = ar_credit.payment_terms, RIGHTARG = ar_credit.payment_terms,
     PROCEDURE = ar_credit.payment_terms_lt,
-    COMMUTATOR = OPERATOR(ar_credit.>), NEGATOR = OPERATOR(ar_credit.>=),
+    COMMUTATOR = OPERATOR(pg_catalog.>), NEGATOR = OPERATOR(pg_catalog.>=),
     RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
 );
-CREATE OPERATOR ar_credit.<= (
+CREATE OPERATOR pg_catalog.<= (
     LEFTARG = ar_credit.payment_terms, RIGHTARG = ar_credit.payment_terms,
     PROCEDURE = ar_credit.payment_terms_le,
-    COMMUTATOR = OPERATOR(ar_credit.>=), NEGATOR = OPERATOR(ar_credit.>),
+    COMMUTATOR = OPERATOR(pg_catalog.>=), NEGATOR = OPERATOR(pg_catalog.>),
     RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
 );
-CREATE OPERATOR ar_credit.> (
+CREATE OPERATOR pg_catalog.> (
     LEFTARG = ar_credit.payment_terms, RIGHTARG = ar_credit.payment_terms,
     PROCEDURE = ar_credit.payment_terms_gt,
-    COMMUTATOR = OPERATOR(ar_credit.<), NEGATOR = OPERATOR(ar_credit.<=),
+    COMMUTATOR = OPERATOR(pg_catalog.<), NEGATOR = OPERATOR(pg_catalog.<=),
     RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
 );
-CREATE OPERATOR ar_credit.>= (
+CREATE OPERATOR pg_catalog.>= (
     LEFTARG = ar_credit.payment_terms, RIGHTARG = ar_credit.payment_terms,
     PROCEDURE = ar_credit.payment_terms_ge,
-    COMMUTATOR = OPERATOR(ar_credit.<=), NEGATOR = OPERATOR(ar_credit.<),
+    COMMUTATOR = OPERATOR(pg_catalog.<=), NEGATOR = OPERATOR(pg_catalog.<),
     RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
 );
 
+COMMENT ON OPERATOR pg_catalog.= (ar_credit.payment_terms, ar_credit.payment_terms) IS
+    'payment terms are equal (same canonical formula); in pg_catalog so that it is found without ar_credit on the search path';
+COMMENT ON OPERATOR pg_catalog.<> (ar_credit.payment_terms, ar_credit.payment_terms) IS
+    'payment terms differ; in pg_catalog so that it is found without ar_credit on the search path';
+COMMENT ON OPERATOR pg_catalog.< (ar_credit.payment_terms, ar_credit.payment_terms) IS
+    'shorter payment terms (max_term_days, then canonical text); in pg_catalog so that it is found without ar_credit on the search path';
+COMMENT ON OPERATOR pg_catalog.<= (ar_credit.payment_terms, ar_credit.payment_terms) IS
+    'shorter or equal payment terms; in pg_catalog so that it is found without ar_credit on the search path';
+COMMENT ON OPERATOR pg_catalog.> (ar_credit.payment_terms, ar_credit.payment_terms) IS
+    'longer payment terms (max_term_days, then canonical text); in pg_catalog so that it is found without ar_credit on the search path';
+COMMENT ON OPERATOR pg_catalog.>= (ar_credit.payment_terms, ar_credit.payment_terms) IS
+    'longer or equal payment terms; in pg_catalog so that it is found without ar_credit on the search path';
+
 CREATE OPERATOR CLASS ar_credit.payment_terms_ops
 DEFAULT FOR TYPE ar_credit.payment_terms USING btree AS
-    OPERATOR 1 ar_credit.< ,
-    OPERATOR 2 ar_credit.<= ,
-    OPERATOR 3 ar_credit.= ,
-    OPERATOR 4 ar_credit.>= ,
-    OPERATOR 5 ar_credit.> ,
+    OPERATOR 1 pg_catalog.< ,
+    OPERATOR 2 pg_catalog.<= ,
+    OPERATOR 3 pg_catalog.= ,
+    OPERATOR 4 pg_catalog.>= ,
+    OPERATOR 5 pg_catalog.> ,
     FUNCTION 1 ar_credit.payment_terms_cmp(ar_credit.payment_terms, ar_credit.payment_terms);
 
 CREATE OPERATOR CLASS ar_credit.payment_terms_hash_ops
 DEFAULT FOR TYPE ar_credit.payment_terms USING hash AS
-    OPERATOR 1 ar_credit.= ,
+    OPERATOR 1 pg_catalog.= ,
     FUNCTION 1 ar_credit.payment_terms_hash(ar_credit.payment_terms),
     FUNCTION 2 ar_credit.payment_terms_hash_extended(ar_credit.payment_terms, pg_catalog.int8);
 
@@ -174,7 +196,8 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.terms_violations(ar_credit.payment_terms, pg_catalog.text) IS
     'legal limits the terms break under regime FR (L441-10 C. com.), FR_PERIODIC, EU_B2B, EU_PUBLIC or FR_PUBLIC; empty when compliant';
 
--- min() and max() over terms (e.g. the longest terms granted to a customer)
+-- min() and max() over terms (e.g. the longest terms granted to a customer),
+-- in pg_catalog like the operators (see above)
 CREATE FUNCTION ar_credit.payment_terms_smaller(ar_credit.payment_terms, ar_credit.payment_terms)
 RETURNS ar_credit.payment_terms AS 'MODULE_PATHNAME', 'payment_terms_smaller'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -182,20 +205,36 @@ CREATE FUNCTION ar_credit.payment_terms_larger(ar_credit.payment_terms, ar_credi
 RETURNS ar_credit.payment_terms AS 'MODULE_PATHNAME', 'payment_terms_larger'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE AGGREGATE ar_credit.min(ar_credit.payment_terms) (
+CREATE AGGREGATE pg_catalog.min(ar_credit.payment_terms) (
     SFUNC = ar_credit.payment_terms_smaller,
     STYPE = ar_credit.payment_terms,
     COMBINEFUNC = ar_credit.payment_terms_smaller,
-    SORTOP = OPERATOR(ar_credit.<),
+    SORTOP = OPERATOR(pg_catalog.<),
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE ar_credit.min(ar_credit.payment_terms) IS 'shortest payment terms (by max_term_days, then canonical text)';
+COMMENT ON AGGREGATE pg_catalog.min(ar_credit.payment_terms) IS 'shortest payment terms (by max_term_days, then canonical text)';
 
-CREATE AGGREGATE ar_credit.max(ar_credit.payment_terms) (
+CREATE AGGREGATE pg_catalog.max(ar_credit.payment_terms) (
     SFUNC = ar_credit.payment_terms_larger,
     STYPE = ar_credit.payment_terms,
     COMBINEFUNC = ar_credit.payment_terms_larger,
-    SORTOP = OPERATOR(ar_credit.>),
+    SORTOP = OPERATOR(pg_catalog.>),
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE ar_credit.max(ar_credit.payment_terms) IS 'longest payment terms (by max_term_days, then canonical text)';
+COMMENT ON AGGREGATE pg_catalog.max(ar_credit.payment_terms) IS 'longest payment terms (by max_term_days, then canonical text)';
+
+-- Casts from text and varchar, implicit: a BI tool binds a filter value as
+-- varchar (JDBC setString) or text (psycopg 3 binary, Npgsql), and only an
+-- implicit cast lets the parser match `terms = $1` to the operator above and
+-- `ar_credit.due_date($1, $2)` to the function; an assignment cast would cover
+-- INSERT and UPDATE only.  The conversion is the type's input function (WITH
+-- INOUT), so bad text raises 22P02 naming the token, as a literal does.
+-- There is deliberately no implicit cast the other way: `terms = text` must
+-- compare terms, never canonical strings, and the built-in string operators
+-- must stay unambiguous (test/terms.sql checks both).
+CREATE CAST (pg_catalog.text AS ar_credit.payment_terms) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (pg_catalog.text AS ar_credit.payment_terms) IS
+    'parses the text as payment terms (implicit, so that text parameters of BI tools and drivers compare with terms columns)';
+CREATE CAST (pg_catalog.varchar AS ar_credit.payment_terms) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (pg_catalog.varchar AS ar_credit.payment_terms) IS
+    'parses the varchar as payment terms (implicit, so that JDBC setString parameters compare with terms columns)';

@@ -76,7 +76,7 @@ SELECT t, count(*) FROM (VALUES ('net 30'::payment_terms), ('30 jours'), ('30D')
 SELECT '30D'::payment_terms < '1M', '1M'::payment_terms >= '30D', 'net 30'::payment_terms <> '30D',
        payment_terms_cmp('CM+45D', '45D+CM');
 SELECT payment_terms_send('45D+CM');
-SELECT ar_credit.min(t), ar_credit.max(t)
+SELECT min(t), max(t)
   FROM (VALUES ('1M'::payment_terms), ('30D'), ('45D+CM'), ('CM+45D'), ('2W')) v(t);
 
 -- bad input
@@ -91,3 +91,30 @@ SELECT due_date('30D', 'infinity');
 SELECT due_date('9999Y', '5874000-01-01');
 SELECT describe('30D', 'de');
 SELECT terms_violations('30D', 'XX');
+
+-- filters as BI tools send them (SPEC section 11), ar_credit off the search
+-- path: the operators and min()/max() are found in pg_catalog, text and
+-- varchar parameters reach terms through the implicit casts
+SET search_path = public;
+CREATE TEMP TABLE bi_terms (id int, terms ar_credit.payment_terms);
+INSERT INTO bi_terms VALUES (1, 'net 30'), (2, '45 jours fin de mois'), (3, '2/10 net 30'), (4, 'immediate');
+SELECT id, terms FROM bi_terms WHERE terms = 'net 30';
+SELECT id FROM bi_terms WHERE terms IN ('30 jours', 'comptant') ORDER BY id;
+SELECT id, CASE terms WHEN 'immediate' THEN 'cash' ELSE 'credit' END FROM bi_terms ORDER BY terms, id;
+SELECT min(terms), max(terms), count(DISTINCT terms) FROM bi_terms;
+PREPARE by_varchar(varchar) AS SELECT id FROM bi_terms WHERE terms = $1;
+EXECUTE by_varchar('30 days');
+PREPARE due_text(text, date) AS SELECT ar_credit.due_date($1, $2), ar_credit.describe($1);
+EXECUTE due_text('45D+CM', '2024-01-15');
+INSERT INTO bi_terms VALUES (5, 'net 60'::varchar), (6, 'CM+45D'::text);
+SELECT id, terms FROM bi_terms WHERE id > 4 ORDER BY id;
+-- bad text in a parameter is refused like a bad literal
+EXECUTE by_varchar('net thirty');
+-- the casts, and where the operators live
+SELECT castsource::regtype, casttarget::regtype, castcontext, castmethod
+  FROM pg_catalog.pg_cast
+ WHERE 'ar_credit.payment_terms'::regtype IN (castsource, casttarget) ORDER BY 1;
+SELECT oprnamespace::regnamespace, string_agg(oprname, ' ' ORDER BY oprname)
+  FROM pg_catalog.pg_operator WHERE 'ar_credit.payment_terms'::regtype IN (oprleft, oprright) GROUP BY 1;
+SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+ WHERE p.prokind = 'a' AND p.proargtypes[0] = 'ar_credit.payment_terms'::regtype ORDER BY 1;

@@ -65,7 +65,7 @@ BEGIN
         RETURN 'describe raised';
     END;
     BEGIN
-        IF s::ar_credit.payment_terms OPERATOR(ar_credit.=) t THEN
+        IF s::ar_credit.payment_terms OPERATOR(pg_catalog.=) t THEN
             RETURN 'same';
         END IF;
         RETURN 'different: ' || left(s, 100);
@@ -151,12 +151,12 @@ SELECT is(ARRAY(SELECT p.oid::regprocedure::text
                  ORDER BY 1),
           '{}'::text[], 'every payment_terms function is PARALLEL SAFE');
 
-SELECT has_operator('payment_terms', 'ar_credit', '=', 'payment_terms', 'boolean', 'operator = exists');
-SELECT has_operator('payment_terms', 'ar_credit', '<>', 'payment_terms', 'boolean', 'operator <> exists');
-SELECT has_operator('payment_terms', 'ar_credit', '<', 'payment_terms', 'boolean', 'operator < exists');
-SELECT has_operator('payment_terms', 'ar_credit', '<=', 'payment_terms', 'boolean', 'operator <= exists');
-SELECT has_operator('payment_terms', 'ar_credit', '>', 'payment_terms', 'boolean', 'operator > exists');
-SELECT has_operator('payment_terms', 'ar_credit', '>=', 'payment_terms', 'boolean', 'operator >= exists');
+SELECT has_operator('payment_terms', 'pg_catalog', '=', 'payment_terms', 'boolean', 'operator = exists (in pg_catalog)');
+SELECT has_operator('payment_terms', 'pg_catalog', '<>', 'payment_terms', 'boolean', 'operator <> exists (in pg_catalog)');
+SELECT has_operator('payment_terms', 'pg_catalog', '<', 'payment_terms', 'boolean', 'operator < exists (in pg_catalog)');
+SELECT has_operator('payment_terms', 'pg_catalog', '<=', 'payment_terms', 'boolean', 'operator <= exists (in pg_catalog)');
+SELECT has_operator('payment_terms', 'pg_catalog', '>', 'payment_terms', 'boolean', 'operator > exists (in pg_catalog)');
+SELECT has_operator('payment_terms', 'pg_catalog', '>=', 'payment_terms', 'boolean', 'operator >= exists (in pg_catalog)');
 SELECT ok((SELECT oprcanhash AND oprcanmerge FROM pg_operator
             WHERE oprname = '=' AND oprleft = 'ar_credit.payment_terms'::regtype
               AND oprright = 'ar_credit.payment_terms'::regtype),
