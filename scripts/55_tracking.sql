@@ -112,7 +112,7 @@ COMMENT ON FUNCTION ar_credit.mapping_type(pg_catalog.regclass, pg_catalog.text)
 -- ---------------------------------------------------------------------
 CREATE FUNCTION ar_credit.dunning_trigger()
 RETURNS trigger
-AS 'MODULE_PATHNAME', 'dunning_trigger'
+AS 'MODULE_PATHNAME', 'tracking_trigger'
 LANGUAGE C;
 COMMENT ON FUNCTION ar_credit.dunning_trigger() IS
     'keeps the receivables mirror and the dunning queue in step with a tracked table (mapping from ar_credit.tracked_table, or arguments key=, due=, amount=, status=, customer=, currency=, policy=); attach with ar_credit.track()';
@@ -126,7 +126,7 @@ COMMENT ON FUNCTION ar_credit.related_trigger() IS
 
 CREATE FUNCTION ar_credit.dunning_resync(invoices pg_catalog.regclass)
 RETURNS pg_catalog.int8
-AS 'MODULE_PATHNAME', 'dunning_resync'
+AS 'MODULE_PATHNAME', 'tracking_resync'
 LANGUAGE C STRICT;
 COMMENT ON FUNCTION ar_credit.dunning_resync(pg_catalog.regclass) IS
     'brings the receivables and reminders of a tracked table in step with its rows (called by track); returns the receivables written';
@@ -237,12 +237,11 @@ COMMENT ON FUNCTION ar_credit.attach_dunning_triggers(pg_catalog.regclass) IS
 -- ---------------------------------------------------------------------
 -- track(), untrack(), track_related(), untrack_related()
 -- ---------------------------------------------------------------------
--- The public functions run as the caller and hand over to owner_call(),
+-- The public functions run as the caller and hand over to owner_call() (C),
 -- which checks the caller owns the tables and runs the *_internal function
--- as the extension's owner.  track() passes the caller's search_path, with
--- which the mappings' names are resolved (then written back qualified);
--- it is an SQL function without SET search_path for that reason, and every
--- name in it is qualified.
+-- as the extension's owner.  track() and track_related() are C too: they
+-- pass the caller's search_path along, with which the mappings' names are
+-- resolved (then written back qualified).
 CREATE FUNCTION ar_credit.track_internal(invoices pg_catalog.regclass, unused pg_catalog.regclass, args pg_catalog.jsonb)
 RETURNS void
 LANGUAGE plpgsql
@@ -325,10 +324,7 @@ BEGIN
         RAISE EXCEPTION 'unknown interest regime: "%"', ar_credit.clip(m.regime) USING ERRCODE = '22023',
               HINT = 'Regimes are the rows of ar_credit.interest_regime (FR_B2B, DE_B2B, UK_B2B, ...).';
     END IF;
-    m.status_map := args -> 'status_map';
-    IF m.status_map IS NOT NULL AND pg_catalog.jsonb_typeof(m.status_map) = 'null' THEN
-        m.status_map := NULL;
-    END IF;
+    m.status_map := (args ->> 'status_map')::pg_catalog.jsonb;
     IF m.status_map IS NOT NULL THEN
         IF pg_catalog.jsonb_typeof(m.status_map) <> 'object' THEN
             RAISE EXCEPTION 'status_map must be a JSON object, not %', ar_credit.clip(m.status_map::pg_catalog.text)
@@ -377,15 +373,8 @@ CREATE FUNCTION ar_credit.track(invoices pg_catalog.regclass, key_column pg_cata
                                 paid_on_column pg_catalog.text DEFAULT NULL,
                                 issued_column pg_catalog.text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE
-AS $$
-SELECT ar_credit.owner_call('track', invoices, NULL,
-    pg_catalog.jsonb_build_object('key_column', key_column, 'due_column', due_column,
-        'amount_column', amount_column, 'status_column', status_column, 'customer_column', customer_column,
-        'currency_column', currency_column, 'policy', policy, 'filter', filter, 'status_map', status_map,
-        'amount_unit', amount_unit, 'regime', regime, 'paid_on_column', paid_on_column,
-        'issued_column', issued_column, 'search_path', pg_catalog.current_setting('search_path')))
-$$;
+AS 'MODULE_PATHNAME', 'track_entry'
+LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION ar_credit.track(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
     'tracks an invoices table exactly as it is: each mapping is a column or an SQL expression over its row (key_column NULL = the primary key), filter selects the receivables, status_map classes the statuses; attaches the triggers and mirrors the existing rows; callable by the table''s owner';
 
@@ -486,12 +475,8 @@ CREATE FUNCTION ar_credit.track_related(related pg_catalog.regclass, invoices pg
                                         invoice_key pg_catalog.text, filter pg_catalog.text DEFAULT NULL,
                                         tracked_column pg_catalog.text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE
-AS $$
-SELECT ar_credit.owner_call('track_related', related, invoices,
-    pg_catalog.jsonb_build_object('invoice_key', invoice_key, 'filter', filter, 'tracked_column', tracked_column,
-                                  'search_path', pg_catalog.current_setting('search_path')))
-$$;
+AS 'MODULE_PATHNAME', 'track_related_entry'
+LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION ar_credit.track_related(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
     'every change of related (payments, credit notes, lines) re-evaluates, in the same transaction, the tracked invoices whose key (or tracked_column) equals invoice_key, an expression over the related row';
 
@@ -544,7 +529,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    gone pg_catalog.oid[];
+    dropped pg_catalog.oid[];
     n_tables pg_catalog.int4;
     n_rows pg_catalog.int8;
     l record;
@@ -553,29 +538,29 @@ BEGIN
         PERFORM ar_credit.ddl_guard(true);
         RETURN;
     END IF;
-    SELECT pg_catalog.array_agg(d.objid) INTO gone
+    SELECT pg_catalog.array_agg(d.objid) INTO dropped
       FROM pg_catalog.pg_event_trigger_dropped_objects() AS d
      WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
        AND d.object_type IN ('table', 'foreign table');
-    IF gone IS NULL THEN
+    IF dropped IS NULL THEN
         PERFORM ar_credit.check_mappings('DROP');
         RETURN;
     END IF;
     -- links from a dropped tracked table: the related tables keep no trigger for it
     FOR l IN SELECT r.related, r.invoices FROM ar_credit.tracked_related AS r
-              WHERE r.invoices::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
-                AND NOT r.related::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+              WHERE r.invoices::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped)
+                AND NOT r.related::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped)
     LOOP
         PERFORM ar_credit.untrack_related_internal(l.related, l.invoices, NULL);
     END LOOP;
     DELETE FROM ar_credit.tracked_related AS r
-     WHERE r.related::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
-        OR r.invoices::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
-    DELETE FROM ar_credit.tracked_table AS t WHERE t.relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+     WHERE r.related::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped)
+        OR r.invoices::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped);
+    DELETE FROM ar_credit.tracked_table AS t WHERE t.relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped);
     GET DIAGNOSTICS n_tables = ROW_COUNT;
-    DELETE FROM ar_credit.dunning_queue AS q WHERE q.source::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    DELETE FROM ar_credit.dunning_queue AS q WHERE q.source::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped);
     GET DIAGNOSTICS n_rows = ROW_COUNT;
-    DELETE FROM ar_credit.receivable AS v WHERE v.source::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    DELETE FROM ar_credit.receivable AS v WHERE v.source::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped);
     IF n_tables > 0 OR n_rows > 0 THEN
         RAISE NOTICE 'ar_credit: stopped tracking % dropped table(s) and removed % queue row(s)', n_tables, n_rows;
     END IF;

@@ -22,6 +22,7 @@
  */
 #include "postgres.h"
 
+/* C symbols tracking_trigger and tracking_resync: 0.2.0's live on in dunning_trigger_0_2.c */
 #include "access/relation.h"
 #include "access/sysattr.h"
 #include "commands/async.h"
@@ -129,9 +130,9 @@ check_protocol(FunctionCallInfo fcinfo)
 				 errmsg("dunning_trigger must be fired AFTER")));
 }
 
-PG_FUNCTION_INFO_V1(dunning_trigger);
+PG_FUNCTION_INFO_V1(tracking_trigger);
 Datum
-dunning_trigger(PG_FUNCTION_ARGS)
+tracking_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TriggerEvent ev;
@@ -216,9 +217,9 @@ dunning_trigger(PG_FUNCTION_ARGS)
  * and the receivables whose row is no longer there set gone.  Returns the
  * number of receivables written.
  */
-PG_FUNCTION_INFO_V1(dunning_resync);
+PG_FUNCTION_INFO_V1(tracking_resync);
 Datum
-dunning_resync(PG_FUNCTION_ARGS)
+tracking_resync(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
 	Relation	rel;

@@ -20,7 +20,9 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -83,6 +85,32 @@ check_owner(Oid relid, const char *what)
 				 errdetail("Only the owner of a table (or a member of its role) may track it or link it.")));
 }
 
+/* runs ar_credit.<action>_internal(rel, other, args) as the extension's owner */
+static void
+run_internal(const char *action, Datum rel, bool other_null, Datum other, bool args_null, Datum args)
+{
+	Oid			save_user;
+	int			save_sec;
+	Oid			types[3] = {REGCLASSOID, REGCLASSOID, JSONBOID};
+	Datum		values[3] = {rel, other, args};
+	char		nulls[3] = {' ', other_null ? 'n' : ' ', args_null ? 'n' : ' '};
+	bool		was_busy;
+	char	   *sql = psprintf("SELECT ar_credit.%s_internal($1, $2, $3)", action);
+
+	check_owner(DatumGetObjectId(rel), "the table");
+	if (!other_null)
+		check_owner(DatumGetObjectId(other), "the other table");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ar_track_become_owner(&save_user, &save_sec);
+	was_busy = set_busy(true);
+	if (SPI_execute_with_args(sql, 3, types, values, nulls, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "ar_credit.%s_internal failed", action);
+	(void) set_busy(was_busy);
+	ar_track_restore_user(save_user, save_sec);
+	SPI_finish();
+}
+
 /*
  * ar_credit.owner_call(action text, rel regclass, other regclass, args jsonb)
  * → void: runs ar_credit.<action>_internal(rel, other, args) as the
@@ -94,13 +122,6 @@ owner_call(PG_FUNCTION_ARGS)
 {
 	const char *action;
 	bool		known = false;
-	Oid			save_user;
-	int			save_sec;
-	Oid			types[3] = {REGCLASSOID, REGCLASSOID, JSONBOID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	char	   *sql;
-	bool		was_busy;
 
 	if (PG_ARGISNULL(0))
 		elog(ERROR, "owner_call: no action");
@@ -115,25 +136,78 @@ owner_call(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table must not be NULL")));
-	check_owner(PG_GETARG_OID(1), "the table");
-	if (!PG_ARGISNULL(2))
-		check_owner(PG_GETARG_OID(2), "the other table");
+	run_internal(action, PG_GETARG_DATUM(1), PG_ARGISNULL(2), PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2),
+				 PG_ARGISNULL(3), PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3));
+	PG_RETURN_VOID();
+}
 
-	values[0] = PG_GETARG_DATUM(1);
-	values[1] = PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2);
-	nulls[1] = PG_ARGISNULL(2) ? 'n' : ' ';
-	values[2] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
-	nulls[2] = PG_ARGISNULL(3) ? 'n' : ' ';
-	sql = psprintf("SELECT ar_credit.%s_internal($1, $2, $3)", action);
+/*
+ * The arguments of a public function as a jsonb object, named as in names,
+ * plus the caller's search_path: the mappings' names are resolved with it
+ * (then written back qualified).  Arguments first..n are text or jsonb.
+ */
+static Datum
+args_object(FunctionCallInfo fcinfo, const char *const *names, int first, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * 2 * (n + 1));
+	bool	   *nulls = palloc0(sizeof(bool) * 2 * (n + 1));
+	int			dims[1] = {2 * (n + 1)};
+	int			lbs[1] = {1};
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ar_track_become_owner(&save_user, &save_sec);
-	was_busy = set_busy(true);
-	if (SPI_execute_with_args(sql, 3, types, values, nulls, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "ar_credit.%s_internal failed", action);
-	(void) set_busy(was_busy);
-	ar_track_restore_user(save_user, save_sec);
-	SPI_finish();
+	for (int i = 0; i < n; i++)
+	{
+		int			a = first + i;
+
+		elems[2 * i] = CStringGetTextDatum(names[i]);
+		nulls[2 * i + 1] = PG_ARGISNULL(a);
+		if (PG_ARGISNULL(a))
+			continue;
+		if (get_fn_expr_argtype(fcinfo->flinfo, a) == JSONBOID)
+			elems[2 * i + 1] = CStringGetTextDatum(DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(a))));
+		else
+			elems[2 * i + 1] = PG_GETARG_DATUM(a);
+	}
+	elems[2 * n] = CStringGetTextDatum("search_path");
+	elems[2 * n + 1] = CStringGetTextDatum(GetConfigOptionByName("search_path", NULL, false));
+	return DirectFunctionCall1(jsonb_object,
+							   PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT)));
+}
+
+/*
+ * ar_credit.track(invoices regclass, key_column text, ...): C rather than
+ * SQL so that it can hand the caller's search_path over while running
+ * nothing in it.
+ */
+PG_FUNCTION_INFO_V1(track_entry);
+Datum
+track_entry(PG_FUNCTION_ARGS)
+{
+	static const char *const names[] = {
+		"key_column", "due_column", "amount_column", "status_column", "customer_column", "currency_column",
+		"policy", "filter", "status_map", "amount_unit", "regime", "paid_on_column", "issued_column"
+	};
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("invoices, due_column, amount_column and policy must not be NULL")));
+	run_internal("track", PG_GETARG_DATUM(0), true, (Datum) 0, false,
+				 args_object(fcinfo, names, 1, lengthof(names)));
+	PG_RETURN_VOID();
+}
+
+/* ar_credit.track_related(related regclass, invoices regclass, invoice_key text, ...) */
+PG_FUNCTION_INFO_V1(track_related_entry);
+Datum
+track_related_entry(PG_FUNCTION_ARGS)
+{
+	static const char *const names[] = {"invoice_key", "filter", "tracked_column"};
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("related, invoices and invoice_key must not be NULL")));
+	run_internal("track_related", PG_GETARG_DATUM(0), false, PG_GETARG_DATUM(1), false,
+				 args_object(fcinfo, names, 2, lengthof(names)));
 	PG_RETURN_VOID();
 }

@@ -492,8 +492,8 @@ ar_tracked_rel(Relation rel, Trigger *tg)
 		/* statements name the table: a renamed schema must rebuild them */
 		CacheRegisterSyscacheCallback(NAMESPACEOID, tracked_ns_callback, (Datum) 0);
 	}
-	if (!OidIsValid(tracked_table_relid))
-		tracked_table_relid = get_relname_relid("tracked_table", get_namespace_oid("ar_credit", false));
+	/* looked up each time: an update of the extension may replace the table */
+	tracked_table_relid = get_relname_relid("tracked_table", get_namespace_oid("ar_credit", false));
 
 	t = hash_search(tracked_rels, &relid, HASH_ENTER, &found);
 	if (found && t->valid)
