@@ -383,7 +383,7 @@ SELECT results_eq($$
            fk_soc::text
       FROM dolibarr.llx_facture
      WHERE type IN (0, 1, 2, 3, 5)
-     ORDER BY rowid$$,
+     ORDER BY llx_facture.rowid$$,
     $$VALUES ('1', 30, 0::numeric, 'closed', '11'), ('2', -40, 1000, 'closed', '11'),
              ('3', 0, -200, 'closed', '11'), ('4', 10, 0, 'closed', '12')$$,
     'dolibarr: the recipe''s key, due, amount (net of payments and discounts used), status class and customer evaluated by hand');

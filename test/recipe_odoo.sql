@@ -395,7 +395,7 @@ SELECT results_eq($$
            (SELECT c.name FROM odoo.res_currency AS c WHERE c.id = account_move.currency_id)::text
       FROM odoo.account_move
      WHERE move_type IN ('out_invoice', 'out_refund', 'out_receipt')
-     ORDER BY id$$,
+     ORDER BY account_move.id$$,
     $$VALUES ('1', 30, 0::numeric, 'closed', '7', 'EUR'), ('4', -40, 0, 'closed', '7', 'EUR'),
              ('5', 0, 0, 'closed', '7', 'EUR'), ('6', 0, 0, 'closed', '7', 'EUR'),
              ('7', 10, 300, 'closed', '8', 'USD'), ('9', 0, 50, 'open', '7', 'EUR')$$,
