@@ -460,7 +460,7 @@ BEGIN
     END;
     INSERT INTO ar_credit.tracked_related AS x (related, invoices, invoice_key, filter, tracked_column)
     VALUES (l.related, l.invoices, l.invoice_key, l.filter, l.tracked_column)
-    ON CONFLICT (related, invoices) DO UPDATE
+    ON CONFLICT ON CONSTRAINT tracked_related_pkey DO UPDATE
        SET invoice_key = EXCLUDED.invoice_key, filter = EXCLUDED.filter,
            tracked_column = EXCLUDED.tracked_column, linked_at = pg_catalog.now();
     PERFORM ar_credit.attach_triggers(related, 'ar_credit.related_trigger', 'ar_credit_related');

@@ -307,6 +307,9 @@ mapping_check(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("invalid %s for table %s: empty", param, qualified_rel(relid))));
+	/* a column's exact name, however it is spelt ("InvNo", "due date") */
+	if (get_attnum(relid, expr) > 0)
+		expr = (char *) quote_identifier(expr);
 	node = ar_mapping_analyze(relid, param, expr, want, path, owner, &type);
 	PG_RETURN_TEXT_P(cstring_to_text(ar_mapping_deparse(relid, node)));
 }
