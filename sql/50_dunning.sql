@@ -11,9 +11,12 @@ SET search_path = ar_credit, public;
 CREATE SCHEMA dun;
 CREATE TABLE dun.invoice (no int PRIMARY KEY, customer text, due date, open_amount numeric(12,2),
                           status text, currency text DEFAULT 'EUR');
+-- each reminder with what the receivables mirror says of its invoice now
 CREATE VIEW dun.q AS
-SELECT invoice_key AS inv, level, channel, remind_on - current_date AS days, amount_due, state, settled
-  FROM ar_credit.dunning_queue WHERE source = 'dun.invoice'::regclass;
+SELECT q.invoice_key AS inv, q.level, q.channel, q.remind_on - current_date AS days, q.amount_due, q.state,
+       CASE WHEN r.gone THEN 'gone' ELSE r.class END AS invoice
+  FROM ar_credit.dunning_queue AS q JOIN ar_credit.receivable AS r ON r.id = q.receivable_id
+ WHERE q.source = 'dun.invoice'::regclass;
 
 -- an invoice already there is queued by track()
 INSERT INTO dun.invoice VALUES (1, 'acme', current_date + 20, 1000, 'issued');
@@ -48,11 +51,15 @@ SELECT * FROM dun.q WHERE inv = '2' ORDER BY level, state;
 UPDATE dun.invoice SET open_amount = 250, status = 'open' WHERE no = 2;
 SELECT * FROM dun.q WHERE inv = '2' ORDER BY level, state;
 
--- what BI tools see
-SELECT invoice_key, customer_key, days_past_due, amount_due, status, next_level, next_channel
-  FROM open_invoices WHERE source = 'dun.invoice'::regclass ORDER BY invoice_key;
+-- a credit note: never dunned, nets the customer's balance
+INSERT INTO dun.invoice VALUES (9, 'acme', current_date - 5, -100, 'open');
+SELECT * FROM dun.q WHERE inv = '9';
+
+-- what BI tools see (source is the table's schema-qualified name, as text)
+SELECT source, invoice_key, customer_key, days_past_due, amount_due, aging_bucket_no, status, next_level, next_channel
+  FROM open_invoices WHERE source = 'dun.invoice' ORDER BY invoice_key;
 SELECT customer_key, currency, "current", d1_30, d31_60, d61_90, over_90, total
-  FROM aging_report WHERE source = 'dun.invoice'::regclass ORDER BY customer_key;
+  FROM aging_report WHERE source = 'dun.invoice' ORDER BY customer_key;
 
 -- untrack: live reminders cancelled, triggers gone
 SELECT untrack('dun.invoice');

@@ -30,6 +30,7 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "access/sysattr.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
 #include "tcop/tcopprot.h"
@@ -237,6 +238,19 @@ ar_mapping_analyze(Oid relid, const char *param, const char *expr, MappingWant w
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("invalid %s for table %s: window and set-returning functions give no single value per row",
 						param, qualified_rel(relid))));
+	{
+		Bitmapset  *vars = NULL;
+
+		/* a system column or the whole row changes with every write: no key, no figure */
+		pull_varattnos(node, 1, &vars);
+		if (bms_next_member(vars, -1) >= 0 &&
+			bms_next_member(vars, -1) + FirstLowInvalidHeapAttributeNumber <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+					 errmsg("invalid %s for table %s: a system column or the whole row cannot be mapped",
+							param, qualified_rel(relid)),
+					 errdetail("The %s given was: %s", param, ar_clip_for_message(expr))));
+	}
 	if (contain_volatile_functions(node))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),

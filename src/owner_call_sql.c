@@ -104,9 +104,17 @@ run_internal(const char *action, Datum rel, bool other_null, Datum other, bool a
 		elog(ERROR, "SPI_connect failed");
 	ar_track_become_owner(&save_user, &save_sec);
 	was_busy = set_busy(true);
-	if (SPI_execute_with_args(sql, 3, types, values, nulls, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "ar_credit.%s_internal failed", action);
-	(void) set_busy(was_busy);
+	/* an error caught by the caller (a savepoint) must not leave the flag set */
+	PG_TRY();
+	{
+		if (SPI_execute_with_args(sql, 3, types, values, nulls, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "ar_credit.%s_internal failed", action);
+	}
+	PG_FINALLY();
+	{
+		(void) set_busy(was_busy);
+	}
+	PG_END_TRY();
 	ar_track_restore_user(save_user, save_sec);
 	SPI_finish();
 }

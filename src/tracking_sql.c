@@ -364,9 +364,26 @@ key_is_unique(Relation rel, Bitmapset *keyatts)
 	return unique;
 }
 
+/* an argument of a hand-made trigger must name a column of the right type */
+static char *
+arg_column(Relation rel, Trigger *tg, const char *name, const char *col, MappingWant want)
+{
+	Oid			type;
+
+	if (get_attnum(RelationGetRelid(rel), col) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" tracked by trigger \"%s\" does not exist in table \"%s\"",
+						ar_clip_for_message(col), tg->tgname, RelationGetRelationName(rel)),
+				 errhint("Attach the trigger with ar_credit.track(): its mapping follows renames.")));
+	(void) ar_mapping_analyze(RelationGetRelid(rel), psprintf("%s= argument of trigger \"%s\"", name, tg->tgname),
+							  quote_identifier(col), want, NULL, InvalidOid, &type);
+	return MemoryContextStrdup(TopMemoryContext, quote_identifier(col));
+}
+
 /* a hand-made trigger's key=value arguments (SPEC section 6; column names) */
 static void
-mapping_from_args(TrackedRel *t, Trigger *tg)
+mapping_from_args(TrackedRel *t, Trigger *tg, Relation rel)
 {
 	StringInfoData key;
 	int			nkeys = 0;
@@ -386,7 +403,14 @@ mapping_from_args(TrackedRel *t, Trigger *tg)
 					 errmsg("invalid argument \"%s\" for trigger \"%s\"", ar_clip_for_message(arg), tg->tgname),
 					 errhint("Arguments are key=value: key, due, amount, status, customer, currency, policy.")));
 		name = pnstrdup(arg, eq - arg);
-		col = MemoryContextStrdup(TopMemoryContext, quote_identifier(eq + 1));
+		col = NULL;
+		if (strcmp(name, "policy") != 0 && (strcmp(name, "key") == 0 || strcmp(name, "due") == 0 ||
+											strcmp(name, "amount") == 0 || strcmp(name, "status") == 0 ||
+											strcmp(name, "customer") == 0 || strcmp(name, "currency") == 0))
+			col = arg_column(rel, tg, name, eq + 1,
+							 strcmp(name, "due") == 0 ? MAP_DATE :
+							 strcmp(name, "amount") == 0 ? MAP_AMOUNT :
+							 strcmp(name, "key") == 0 ? MAP_KEY : MAP_TEXT);
 		if (strcmp(name, "key") == 0)
 			appendStringInfo(&key, "%s%s", nkeys++ ? ", " : "", col);
 		else if (strcmp(name, "due") == 0)
@@ -506,7 +530,7 @@ ar_tracked_rel(Relation rel, Trigger *tg)
 	if (found)
 		(void) mapping_from_table(t);
 	else if (tg != NULL && tg->tgnargs > 0)
-		mapping_from_args(t, tg);
+		mapping_from_args(t, tg, rel);
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(282);
+SELECT plan(289);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -46,6 +46,14 @@ LANGUAGE sql AS $$
     SELECT count(*) FROM (SELECT 1 FROM ar_credit.dunning_queue AS q
                            WHERE q.state IN ('pending', 'claimed', 'suspended')
                            GROUP BY q.source, q.invoice_key HAVING count(*) > 1) AS d
+$$;
+
+-- the receivable of an invoice: its class, 'gone' once it left the table, 'none'
+CREATE FUNCTION dunning_t.class_of(src regclass, k text) RETURNS text
+LANGUAGE sql AS $$
+    SELECT COALESCE((SELECT r.class FROM ar_credit.receivable AS r WHERE r.source = src AND r.item_key = k AND NOT r.gone),
+                    (SELECT 'gone' FROM ar_credit.receivable AS r WHERE r.source = src AND r.item_key = k LIMIT 1),
+                    'none')
 $$;
 
 -- id of the live reminder of an invoice
@@ -194,7 +202,9 @@ SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'nope', 'a')$$,
 SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a', 'nope')$$, '42703', NULL, 'track: missing status column 42703');
 SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'due_t', 'a')$$, '42804', NULL, 'track: text due column 42804');
 SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'amt_f')$$, '42804', NULL, 'track: float amount column 42804');
-SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a', 'st_i')$$, '42804', NULL, 'track: integer status column 42804');
+-- 0.3.0: a status of any type is read as text; a status_map says what its values mean
+SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a', 'st_i', status_map => '{"1": "bogus"}')$$,
+                 '22023', NULL, 'track: a status_map value that is no class 22023');
 SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad_v', 'id', 'd', 'a')$$, '42809', NULL, 'track: a view is not a table 42809');
 SELECT throws_ok($$SELECT ar_credit.track('"Billing".bad', 'id', 'd', 'a', policy => 'no_such_policy')$$, '22023', NULL,
                  'track: unknown policy 22023');
@@ -243,13 +253,14 @@ SELECT is(dunning_t.hist_of('"Billing".w', '1'), 'sent:3 pending:4', 'a retried 
 SELECT throws_ok(pg_catalog.format('SELECT ar_credit.complete_reminder(%s)', dunning_t.live_id('"Billing".w', '1')),
                  '55000', NULL, 'complete_reminder of a pending reminder: 55000');
 SELECT throws_ok('SELECT ar_credit.complete_reminder(-42)', '22023', NULL, 'complete_reminder of no reminder: 22023');
--- paid while claimed: cancelled; completing it is harmless and queues nothing
+-- paid while claimed: cancelled; the worker was sending it, so completing it
+-- records it sent (0.3.0; 0.2.0 left it cancelled) and queues nothing
 UPDATE "Billing".w SET st = 'paid' WHERE id = 4;
 SELECT is(dunning_t.hist_of('"Billing".w', '4'), 'cancelled:3', 'paid while claimed: cancelled');
 SELECT lives_ok(pg_catalog.format('SELECT ar_credit.complete_reminder(%s)',
                                   (SELECT id FROM ar_credit.dunning_queue WHERE invoice_key = '4')),
-                'complete_reminder of a cancelled reminder: no error');
-SELECT is(dunning_t.hist_of('"Billing".w', '4'), 'cancelled:3', 'completing a cancelled reminder queues nothing');
+                'complete_reminder of a reminder cancelled while claimed: no error');
+SELECT is(dunning_t.hist_of('"Billing".w', '4'), 'sent:3', 'completing a reminder cancelled while claimed records it sent, queues nothing');
 -- fail
 SET LOCAL ar_credit.max_attempts = 2;
 SELECT lives_ok(pg_catalog.format('SELECT ar_credit.fail_reminder(%s, %L)', dunning_t.live_id('"Billing".w', '2'), 'smtp down'),
@@ -290,12 +301,16 @@ INSERT INTO "Billing"."Invoices" VALUES (100, current_date + 30, 900, 'issued', 
                                         (101, current_date + 30, 900, 'paid', 'C0', 'EUR', NULL);
 SELECT lives_ok($$SELECT ar_credit.track('"Billing"."Invoices"', 'InvNo', 'DueOn', 'Balance', 'Status', 'Cust', 'Cur')$$,
                 'track "Billing"."Invoices" (quoted names)');
-SELECT results_eq($$SELECT key_columns, due_column, amount_column, status_column, customer_column, currency_column, policy
+SELECT results_eq($$SELECT key_column, due_column, amount_column, status_column, customer_column, currency_column, policy
                       FROM ar_credit.tracked_table WHERE relid = '"Billing"."Invoices"'::regclass$$,
-                  $$VALUES ('{InvNo}'::name[], 'DueOn'::name, 'Balance'::name, 'Status'::name, 'Cust'::name, 'Cur'::name, 'standard')$$,
-                  'tracked_table records the mapping');
-SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 4::bigint,
-          'track: insert, update, delete and truncate triggers');
+                  $$VALUES ('"InvNo"', '"DueOn"', '"Balance"', '"Status"', '"Cust"', '"Cur"', 'standard')$$,
+                  'tracked_table records the mapping as SQL (quoted identifiers)');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 5::bigint,
+          'track: insert, update, delete and truncate triggers, and the row trigger of a replication subscriber');
+SELECT is((SELECT string_agg(tgname || ':' || tgenabled::text, ' ' ORDER BY tgname) FROM pg_trigger
+            WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal),
+          'ar_credit_dunning_del:O ar_credit_dunning_ins:O ar_credit_dunning_row:R ar_credit_dunning_trunc:A ar_credit_dunning_upd:O',
+          'statement triggers fire on the origin, the row trigger on a subscriber''s apply worker only, TRUNCATE on both');
 SELECT is((SELECT tgoldtable = 'ar_credit_old' AND tgnewtable = 'ar_credit_new' AND tgtype & 1 = 0 FROM pg_trigger
             WHERE tgrelid = '"Billing"."Invoices"'::regclass AND tgname = 'ar_credit_dunning_upd'), true,
           'the UPDATE trigger is statement-level with OLD and NEW TABLE (key changes are set-based too)');
@@ -310,7 +325,7 @@ SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'w') AS c, LATERAL
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '10'), 'pending L4 phone +5 700.00 C10 EUR', 'invoice 10: level 4 in 5 days');
 UPDATE "Billing"."Invoices" SET "Status" = 'paid' WHERE "InvNo" = 10;
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '10'), 'sent:3 cancelled:4', 'paid: live reminder cancelled');
-SELECT is((SELECT bool_and(settled) FROM ar_credit.dunning_queue WHERE invoice_key = '10'), true, 'paid: reminders settled');
+SELECT is(dunning_t.class_of('"Billing"."Invoices"', '10'), 'paid', 'paid: the receivable is paid');
 UPDATE "Billing"."Invoices" SET "Status" = 'open' WHERE "InvNo" = 10;
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '10'), 'sent:3 cancelled:4 pending:4', 'payment reversed: a new reminder');
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '10'), 'pending L4 phone +5 700.00 C10 EUR',
@@ -318,11 +333,12 @@ SELECT is(dunning_t.live_of('"Billing"."Invoices"', '10'), 'pending L4 phone +5 
 -- the reminder of invoice 11 was sent 20 days ago; pay, then reverse the payment
 UPDATE ar_credit.dunning_queue SET sent_at = now() - interval '20 days', updated_at = now() - interval '20 days'
  WHERE invoice_key = '11' AND state = 'sent';
+UPDATE ar_credit.receivable SET last_sent_on = current_date - 20 WHERE item_key = '11';
 UPDATE "Billing"."Invoices" SET "Status" = 'paid' WHERE "InvNo" = 11;
 UPDATE "Billing"."Invoices" SET "Status" = 'unpaid' WHERE "InvNo" = 11;
 -- Regression (was a BUG: last_sent was taken from updated_at of the sent rows,
--- which settling the invoice resets to now()); level 4 (due+15, 25 days ago)
--- is due today
+-- which settling the invoice resets to now(); since 0.3.0 the receivable keeps
+-- the day it was sent); level 4 (due+15, 25 days ago) is due today
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '11'), 'pending L4 phone +0 800.00 C11 EUR',
           'Regression: reopened 20 days after the last reminder: next level today, not pushed by the gap');
 
@@ -368,7 +384,7 @@ SELECT is(dunning_t.live_of('"Billing"."Invoices"', '1'), 'pending L3 email +0 1
 -- payment in full
 UPDATE "Billing"."Invoices" SET "Balance" = 0, "Status" = 'PAID' WHERE "InvNo" = 1;
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '1'), 'cancelled:3', 'paid: cancelled');
-SELECT is((SELECT settled FROM ar_credit.dunning_queue WHERE source = '"Billing"."Invoices"'::regclass AND invoice_key = '1'), true, 'paid: settled');
+SELECT is(dunning_t.class_of('"Billing"."Invoices"', '1'), 'paid', 'paid: the receivable is paid');
 -- cancellation, write-off, amount to zero
 UPDATE "Billing"."Invoices" SET "Status" = 'cancelled' WHERE "InvNo" = 6;
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '6'), 'cancelled:3', 'invoice cancelled: reminder cancelled');
@@ -386,8 +402,9 @@ DELETE FROM "Billing"."Invoices" WHERE "InvNo" = 7;
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '7'), 'cancelled:1', 'delete: cancelled');
 -- key change
 UPDATE "Billing"."Invoices" SET "InvNo" = 9 WHERE "InvNo" = 2;
-SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '2'), 'cancelled:1', 'key change: old key cancelled');
-SELECT is(dunning_t.live_of('"Billing"."Invoices"', '9'), 'pending L1 email +5 1000.00 C2 EUR', 'key change: new key queued');
+-- 0.3.0: a renamed key is the same invoice: its receivable, history and live reminder follow it
+SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '2'), '', 'key change: nothing left under the old key');
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '9'), 'pending L1 email +5 1000.00 C2 EUR', 'key change: the live reminder follows to the new key');
 -- keys swapped in one statement, and many keys changed at once
 -- (a deferrable key: duplicates may exist until commit, the trigger must not assume otherwise)
 CREATE TABLE dunning_t.swap (no int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, due date, amt numeric);
@@ -416,8 +433,9 @@ SELECT is(dunning_t.dup_live(), 0::bigint, 'at most one live reminder per invoic
 SELECT is((SELECT indisunique AND pg_get_expr(indpred, indrelid) LIKE '%pending%claimed%suspended%'
              FROM pg_index WHERE indexrelid = 'ar_credit.dunning_queue_live'::regclass), true,
           'a partial unique index on the live states');
-SELECT throws_ok($$INSERT INTO ar_credit.dunning_queue (source, invoice_key, level, channel, label, remind_on, due_date, state)
-                   VALUES ('"Billing"."Invoices"', '9', 2, 'email', 'x', current_date, current_date, 'suspended')$$,
+SELECT throws_ok($$INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, level, channel, label, remind_on, due_date, state)
+                   SELECT r.id, r.source, r.item_key, 2, 'email', 'x', current_date, current_date, 'suspended'
+                     FROM ar_credit.receivable AS r WHERE r.source = '"Billing"."Invoices"'::regclass AND r.item_key = '9'$$,
                  '23505', NULL, 'a second live row is refused by the index');
 
 -- unrelated DDL keeps the trigger working
@@ -429,11 +447,14 @@ SELECT lives_ok($$INSERT INTO "Billing"."Invoices" ("InvNo", "DueOn", "Balance",
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 20.00 C20 EUR', 'queued after unrelated DDL');
 UPDATE "Billing"."Invoices" SET "Balance" = 15 WHERE "InvNo" = 20;
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 15.00 C20 EUR', 'updated after unrelated DDL');
--- renaming a tracked column is refused (event trigger, 0.2.0) ...
-SELECT throws_ok($$ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Balance" TO "Bal"$$, '2BP01',
-                 'column "Balance" of table "Billing"."Invoices" is tracked by ar_credit',
-                 'renaming a tracked column is refused, naming it');
--- ... and with that guard disabled, the trigger itself says what is wrong
+-- renaming a tracked column: the mapping follows (0.3.0; 0.2.0 refused it) ...
+SELECT lives_ok($$ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Balance" TO "Bal"$$, 'renaming a tracked column is followed');
+SELECT is((SELECT amount_column FROM ar_credit.tracked_table WHERE relid = '"Billing"."Invoices"'::regclass), '"Bal"',
+          'the stored mapping names the column by its new name');
+UPDATE "Billing"."Invoices" SET "Bal" = 12 WHERE "InvNo" = 20;
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 12.00 C20 EUR', 'a write after the rename is followed');
+ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Bal" TO "Balance";
+-- ... and with that follower disabled, the trigger itself says what is wrong
 ALTER EVENT TRIGGER ar_credit_ddl_command_end DISABLE;
 ALTER TABLE "Billing"."Invoices" RENAME COLUMN "Balance" TO "Bal";
 SELECT throws_like($$UPDATE "Billing"."Invoices" SET "Bal" = 10 WHERE "InvNo" = 20$$,
@@ -447,7 +468,7 @@ SELECT is(dunning_t.live_of('"Billing"."Invoices"', '20'), 'pending L1 email +1 
 -- tracking again
 SELECT lives_ok($$SELECT ar_credit.track('"Billing"."Invoices"', 'InvNo', 'DueOn', 'Balance', 'Status', 'Cust', 'Cur', 'strict')$$,
                 'track again with another policy');
-SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 4::bigint,
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Billing"."Invoices"'::regclass AND NOT tgisinternal), 5::bigint,
           'tracking again replaces the triggers');
 SELECT is((SELECT policy FROM ar_credit.tracked_table WHERE relid = '"Billing"."Invoices"'::regclass), 'strict',
           'tracking again updates the mapping');
@@ -464,13 +485,13 @@ SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = '"Billing
 -- ---------------------------------------------------------------------
 CREATE TABLE "Billing".lines (a int, b int, due date, amt numeric, PRIMARY KEY (a, b));
 SELECT lives_ok($$SELECT ar_credit.track('"Billing".lines', NULL, 'due', 'amt')$$, 'track with the primary key (two columns)');
-SELECT is((SELECT key_columns FROM ar_credit.tracked_table WHERE relid = '"Billing".lines'::regclass), '{a,b}'::name[],
-          'key_columns: the primary key columns');
+SELECT is((SELECT key_column FROM ar_credit.tracked_table WHERE relid = '"Billing".lines'::regclass), 'ROW(a, b)',
+          'key_column: the primary key columns, as a row');
 INSERT INTO "Billing".lines VALUES (1, 2, current_date + 20, 10), (1, 3, current_date + 20, 20);
 SELECT is(dunning_t.live_of('"Billing".lines', '(1,2)'), 'pending L1 email +5 10 - -', 'composite key (1,2) queued');
 UPDATE "Billing".lines SET b = 4 WHERE b = 3;
 SELECT is(dunning_t.hist_of('"Billing".lines', '(1,3)') || ' / ' || dunning_t.live_of('"Billing".lines', '(1,4)'),
-          'cancelled:1 / pending L1 email +5 20 - -', 'composite key change: old cancelled, new queued');
+          ' / pending L1 email +5 20 - -', 'composite key change: the live reminder follows to the new key');
 DELETE FROM "Billing".lines WHERE b = 2;
 SELECT is(dunning_t.hist_of('"Billing".lines', '(1,2)'), 'cancelled:1', 'composite key delete: cancelled');
 CREATE TABLE "Billing".u (id uuid PRIMARY KEY, due timestamptz, amt bigint);
@@ -504,15 +525,16 @@ BEGIN
 END $$;
 SELECT dunning_t.apply_ops('"Billing".s_inv');
 SELECT dunning_t.apply_ops('"Billing".r_inv');
-SELECT results_eq($$SELECT invoice_key, level, remind_on - current_date, amount_due, state, settled
-                      FROM ar_credit.dunning_queue WHERE source = '"Billing".r_inv'::regclass ORDER BY invoice_key, id$$,
-                  $$VALUES ('1', 1, 6, 50::numeric, 'cancelled', true), ('2', 3, 0, 150, 'cancelled', true),
+SELECT results_eq($$SELECT q.invoice_key, q.level, q.remind_on - current_date, q.amount_due, q.state, r.class NOT IN ('open', 'suspended') OR r.gone
+                      FROM ar_credit.dunning_queue AS q JOIN ar_credit.receivable AS r ON r.id = q.receivable_id
+                     WHERE q.source = '"Billing".r_inv'::regclass ORDER BY q.invoice_key, q.id$$,
+                  $$VALUES ('1', 1, 6, 50::numeric, 'cancelled', true),
                            ('3', 3, 0, 300, 'pending', false), ('4', 3, 0, 400, 'suspended', false),
                            ('6', 3, 4, 50, 'cancelled', true), ('7', 3, 0, 150, 'pending', false)$$,
                   'FOR EACH ROW: the expected queue');
-SELECT set_eq($$SELECT invoice_key, level, channel, remind_on, amount_due, state, settled
+SELECT set_eq($$SELECT invoice_key, level, channel, remind_on, amount_due, state
                   FROM ar_credit.dunning_queue WHERE source = '"Billing".r_inv'::regclass$$,
-              $$SELECT invoice_key, level, channel, remind_on, amount_due, state, settled
+              $$SELECT invoice_key, level, channel, remind_on, amount_due, state
                   FROM ar_credit.dunning_queue WHERE source = '"Billing".s_inv'::regclass$$,
               'FOR EACH ROW and FOR EACH STATEMENT give the same queue');
 -- bad trigger arguments
@@ -589,7 +611,7 @@ INSERT INTO "Billing".ag VALUES
     (11, current_date - 5, 60, 'open', 'Beta', 'EUR');
 DELETE FROM "Billing".ag WHERE id = 11;
 SELECT results_eq($$SELECT invoice_key, customer_key, currency, days_past_due, amount_due, status, next_level
-                      FROM ar_credit.open_invoices WHERE source = '"Billing".ag'::regclass ORDER BY invoice_key::int$$,
+                      FROM ar_credit.open_invoices WHERE source = '"Billing".ag' ORDER BY invoice_key::int$$,
                   $$VALUES ('1', 'ACME', 'EUR', -10, 100::numeric, 'open', 2), ('2', 'ACME', 'EUR', 0, 1, 'open', 3),
                            ('3', 'ACME', 'EUR', 1, 2, 'open', 3), ('4', 'ACME', 'EUR', 30, 200, 'open', 3),
                            ('5', 'ACME', 'EUR', 31, 300, 'open', 3), ('6', 'ACME', 'EUR', 75, 400, 'suspended', 3),
@@ -601,7 +623,7 @@ SELECT is((SELECT array_agg(column_name::text ORDER BY ordinal_position) FROM in
           ARRAY['source', 'customer_key', 'currency', 'current', 'd1_30', 'd31_60', 'd61_90', 'over_90', 'total'],
           'aging_report columns');
 SELECT results_eq($$SELECT customer_key, currency, "current", d1_30, d31_60, d61_90, over_90, total
-                      FROM ar_credit.aging_report WHERE source = '"Billing".ag'::regclass ORDER BY customer_key, currency$$,
+                      FROM ar_credit.aging_report WHERE source = '"Billing".ag' ORDER BY customer_key, currency$$,
                   $$VALUES ('ACME', 'EUR', 101::numeric, 202::numeric, 300::numeric, 400::numeric, 500::numeric, 1503::numeric),
                            ('ACME', 'USD', 0, 50, 0, 0, 0, 50),
                            ('Beta', 'EUR', 0, 0, 0, 0, 7, 7)$$,
@@ -635,9 +657,9 @@ SELECT throws_ok($$SELECT ar_credit.complete_reminder(1)$$, '42501', NULL, 'no g
 SELECT throws_ok($$SELECT * FROM ar_credit.dunning_queue$$, '42501', NULL, 'no grants: cannot read the queue');
 SELECT is(ar_credit.invoice_class('paid'), 'closed', 'no grants: pure functions are public');
 RESET ROLE;
--- a clerk writing a tracked table maintains the queue through ar_credit_writer
+-- a clerk writing a tracked table needs no grant on ar_credit (0.3.0: the
+-- trigger writes as the extension's owner; 0.2.0 needed ar_credit_writer)
 CREATE ROLE dunning_t_clerk NOLOGIN;
-GRANT ar_credit_writer TO dunning_t_clerk;
 GRANT USAGE ON SCHEMA "Billing" TO dunning_t_clerk;
 GRANT SELECT, INSERT, UPDATE, DELETE ON "Billing".ag TO dunning_t_clerk;
 SET LOCAL ROLE dunning_t_clerk;
@@ -648,7 +670,7 @@ SELECT lives_ok($$DELETE FROM "Billing".ag WHERE id = 21$$, 'writer: delete an i
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1)$$, '42501', NULL, 'writer: cannot claim');
 RESET ROLE;
 SELECT is(dunning_t.hist_of('"Billing".ag', '20') || ' / ' || dunning_t.hist_of('"Billing".ag', '21'),
-          'cancelled:1 / cancelled:1', 'writer: the queue followed the clerk''s changes');
+          ' / cancelled:1', 'writer: the queue followed the clerk''s changes (the reminder followed the key, then was cancelled)');
 SELECT is(has_table_privilege('public', 'ar_credit.dunning_queue', p), false,
           'PUBLIC has no ' || p || ' privilege on dunning_queue')
   FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p;
@@ -656,17 +678,21 @@ SELECT is(has_table_privilege('public', t, 'INSERT,UPDATE,DELETE'), false, 'PUBL
   FROM unnest(ARRAY['ar_credit.dunning_step', 'ar_credit.tracked_table']) AS t;
 SELECT is(has_function_privilege('public', f, 'EXECUTE'), false, 'PUBLIC cannot execute ' || f)
   FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date)', 'ar_credit.complete_reminder(bigint)',
-                    'ar_credit.fail_reminder(bigint, text)',
-                    'ar_credit.track(regclass, name, name, name, name, name, name, text)', 'ar_credit.untrack(regclass)',
-                    'ar_credit.dunning_resync(regclass, name)']) AS f;
+                    'ar_credit.fail_reminder(bigint, text)', 'ar_credit.complete_reminders(bigint[], text)',
+                    'ar_credit.fail_reminders(bigint[], text)', 'ar_credit.track_internal(regclass, regclass, jsonb)',
+                    'ar_credit.dunning_resync(regclass)']) AS f;
+-- track() and untrack() are the table owner's: anyone may call them, they check ownership
+SELECT is(has_function_privilege('public', f, 'EXECUTE'), true, 'PUBLIC may execute ' || f || ' (ownership checked inside)')
+  FROM unnest(ARRAY['ar_credit.track(regclass, text, text, text, text, text, text, text, text, jsonb, text, text, text, text)',
+                    'ar_credit.untrack(regclass)']) AS f;
 SELECT is((SELECT count(*) FROM pg_proc
             WHERE pronamespace = 'ar_credit'::regnamespace
-              AND proname IN ('track', 'untrack', 'drop_dunning_triggers', 'claim_reminders', 'complete_reminder', 'fail_reminder')
+              AND proname IN ('track_internal', 'untrack', 'drop_dunning_triggers', 'claim_reminders', 'complete_reminder', 'fail_reminder')
               AND NOT coalesce(proconfig::text LIKE '%search_path=%', false)), 0::bigint,
           'dunning functions that run SQL pin search_path');
 SELECT is((SELECT count(*) FROM pg_proc
             WHERE pronamespace = 'ar_credit'::regnamespace
-              AND proname IN ('track', 'untrack', 'drop_dunning_triggers', 'claim_reminders', 'complete_reminder', 'fail_reminder')),
+              AND proname IN ('track_internal', 'untrack', 'drop_dunning_triggers', 'claim_reminders', 'complete_reminder', 'fail_reminder')),
           6::bigint, 'the six dunning functions that run SQL exist');
 SELECT is((SELECT count(*) FROM pg_proc
             WHERE pronamespace = 'ar_credit'::regnamespace AND prosecdef
@@ -680,8 +706,10 @@ CREATE TABLE dunning_t.trunc_inv (no int PRIMARY KEY, due date, amt numeric);
 SELECT ar_credit.track('dunning_t.trunc_inv', 'no', 'due', 'amt');
 INSERT INTO dunning_t.trunc_inv VALUES (1, current_date + 5, 10), (2, current_date - 5, 20);
 TRUNCATE dunning_t.trunc_inv;
-SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.trunc_inv'::regclass AND NOT settled),
-          0::bigint, 'TRUNCATE settles every reminder of the table');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.trunc_inv'::regclass
+                                                       AND state IN ('pending', 'claimed', 'suspended'))
+          + (SELECT count(*) FROM ar_credit.receivable WHERE source = 'dunning_t.trunc_inv'::regclass AND NOT gone),
+          0::bigint, 'TRUNCATE: no live reminder, every receivable of the table gone');
 INSERT INTO dunning_t.trunc_inv VALUES (1, current_date + 5, 10);
 SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.trunc_inv'::regclass
                                                        AND state IN ('pending', 'claimed', 'suspended')),
@@ -728,7 +756,7 @@ SELECT lives_ok($$DELETE FROM dunning_ns2.lines WHERE id = 3; UPDATE dunning_ns2
 SELECT is(dunning_t.live_of('dunning_ns2.lines', 'R1') || ' / ' || dunning_t.live_of('dunning_ns2.lines', 'R3'),
           'none / pending L1 email +15 10 - -', 'non-unique key: the last row leaving the key settles it');
 
--- Schema changes of tracked tables (event triggers, 0.2.0)
+-- Schema changes of tracked tables (event triggers, since 0.2.0; renames followed since 0.3.0)
 SET LOCAL client_min_messages = warning;
 CREATE TABLE dunning_t.ddl_inv ("No" int PRIMARY KEY, due date, amt numeric, st text, memo text);
 SELECT ar_credit.track('dunning_t.ddl_inv', NULL, 'due', 'amt', 'st');
@@ -737,29 +765,30 @@ SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN memo TO note$$,
                 'renaming an unmapped column of a tracked table is allowed');
 SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv ADD COLUMN extra int, DROP COLUMN note$$,
                 'adding and dropping unmapped columns is allowed');
-SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN due TO due_on$$, '2BP01',
-                 'column "due" of table dunning_t.ddl_inv is tracked by ar_credit',
-                 'renaming the mapped due column is refused');
+-- 0.3.0: renames are followed, as a view follows them; drops and retypes that
+-- break a mapping are refused, naming the mapping
+SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN due TO due_on$$, 'renaming the mapped due column is followed');
+SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN "No" TO id$$,
+                'renaming a key column (taken from the primary key) is followed');
+SELECT results_eq($$SELECT key_column, due_column FROM ar_credit.tracked_table WHERE relid = 'dunning_t.ddl_inv'::regclass$$,
+                  $$VALUES ('id', 'due_on')$$, 'the stored mapping names the columns by their new names');
 SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv DROP COLUMN st$$, '2BP01',
-                 'column "st" of table dunning_t.ddl_inv is tracked by ar_credit',
+                 'DROP would break the ar_credit mapping of table dunning_t.ddl_inv',
                  'dropping the mapped status column is refused');
-SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv RENAME COLUMN "No" TO id$$, '2BP01',
-                 'column "No" of table dunning_t.ddl_inv is tracked by ar_credit',
-                 'renaming a key column (taken from the primary key) is refused');
 SELECT throws_ok($$ALTER TABLE dunning_t.ddl_inv ALTER COLUMN amt TYPE float8$$, '2BP01',
-                 'column "amt" of table dunning_t.ddl_inv is tracked by ar_credit and cannot become double precision',
+                 'ALTER TABLE would break the ar_credit mapping of table dunning_t.ddl_inv',
                  'retyping the mapped amount column to float is refused');
 SELECT lives_ok($$ALTER TABLE dunning_t.ddl_inv ALTER COLUMN amt TYPE numeric(14,2)$$,
                 'retyping the amount column to another numeric is allowed');
 INSERT INTO dunning_t.ddl_inv VALUES (2, current_date + 30, 200, 'open');
 SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '2'), 'pending L1 email +15 200.00 - -',
-          'the trigger still works after the unrelated ALTERs');
+          'the trigger still works after the renames and the unrelated ALTERs');
 SELECT lives_ok($$SELECT ar_credit.untrack('dunning_t.ddl_inv');
-                  ALTER TABLE dunning_t.ddl_inv RENAME COLUMN due TO due_on;
-                  SELECT ar_credit.track('dunning_t.ddl_inv', NULL, 'due_on', 'amt', 'st')$$,
-                'the way out: untrack, rename, track again');
+                  ALTER TABLE dunning_t.ddl_inv RENAME COLUMN due_on TO due;
+                  SELECT ar_credit.track('dunning_t.ddl_inv', NULL, 'due', 'amt', 'st')$$,
+                'untrack, rename, track again');
 SELECT is(dunning_t.live_of('dunning_t.ddl_inv', '1'), 'pending L1 email +15 100.00 - -',
-          'tracking again under the new name queues the open invoices again');
+          'tracking again after untrack queues the open invoices afresh');
 
 SELECT ok(EXISTS (SELECT 1 FROM ar_credit.tracked_table WHERE relid = 'dunning_t.ddl_inv'::regclass),
           'before DROP TABLE the table is tracked');

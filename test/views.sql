@@ -32,17 +32,17 @@ SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class AS
 
 -- column names, order and types: the documented API
 SELECT is(pg_temp.view_columns('ar_credit.dunning_due'),
-          'id bigint, source regclass, invoice_key text, customer_key text, level integer, channel text, '
+          'id bigint, source text, invoice_key text, customer_key text, level integer, channel text, '
           'label text, remind_on date, due_date date, amount_due numeric, currency text, state text, '
           'attempts integer, claimed_by text, claimed_until timestamp with time zone',
           'ar_credit.dunning_due has the documented columns, in order, with their types');
 SELECT is(pg_temp.view_columns('ar_credit.open_invoices'),
-          'source regclass, invoice_key text, customer_key text, currency text, due_date date, '
-          'amount_due numeric, days_past_due integer, aging_bucket text, status text, next_level integer, '
+          'source text, invoice_key text, customer_key text, currency text, due_date date, '
+          'amount_due numeric, days_past_due integer, aging_bucket text, aging_bucket_no integer, status text, next_level integer, '
           'next_channel text, next_remind_on date',
           'ar_credit.open_invoices has the documented columns, in order, with their types');
 SELECT is(pg_temp.view_columns('ar_credit.aging_report'),
-          'source regclass, customer_key text, currency text, current numeric, d1_30 numeric, '
+          'source text, customer_key text, currency text, current numeric, d1_30 numeric, '
           'd31_60 numeric, d61_90 numeric, over_90 numeric, total numeric',
           'ar_credit.aging_report has the documented columns, in order, with their types');
 SELECT columns_are('ar_credit', 'dunning_due',
@@ -51,7 +51,7 @@ SELECT columns_are('ar_credit', 'dunning_due',
                    'ar_credit.dunning_due: no column renamed, added or dropped');
 SELECT columns_are('ar_credit', 'open_invoices',
                    ARRAY['source', 'invoice_key', 'customer_key', 'currency', 'due_date', 'amount_due',
-                         'days_past_due', 'aging_bucket', 'status', 'next_level', 'next_channel', 'next_remind_on'],
+                         'days_past_due', 'aging_bucket', 'aging_bucket_no', 'status', 'next_level', 'next_channel', 'next_remind_on'],
                    'ar_credit.open_invoices: no column renamed, added or dropped');
 SELECT columns_are('ar_credit', 'aging_report',
                    ARRAY['source', 'customer_key', 'currency', 'current', 'd1_30', 'd31_60', 'd61_90', 'over_90', 'total'],
