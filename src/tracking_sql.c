@@ -36,6 +36,7 @@
 #include "catalog/namespace.h"
 #include "rewrite/rewriteManip.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -93,10 +94,20 @@ tracked_ns_callback(Datum arg, int cacheid, uint32 hashvalue)
  * setting that changes those (SPEC section 7; a writer's DateStyle or
  * TimeZone must not change which invoice a row is).
  */
+/*
+ * Today, as the session sees it when the trigger starts: the day reminders
+ * are computed for ($3 of every statement), as complete_reminders computes
+ * them; pinning TimeZone below must not move it.
+ */
+static DateADT track_today;
+
 int
 ar_track_pin_settings(void)
 {
-	int			level = ar_pin_search_path();
+	int			level;
+
+	track_today = GetSQLCurrentDate();
+	level = ar_pin_search_path();
 
 	(void) set_config_option("datestyle", "ISO, MDY", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
@@ -642,7 +653,7 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
 					 " (x.n).remind_on, r.due_date, r.amount, r.currency, $2,"
 					 " CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
-					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, 0, $2,"
+					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, $2,"
 					 " NULL, 5, r.amount) AS n) AS x WHERE r.live AND x.n IS NOT NULL",
 					 source(t, false, !t->unique_key));
 }
@@ -669,7 +680,7 @@ build_upsert(StringInfo sql, TrackedRel *t)
 						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
 						   " status = EXCLUDED.status, class = EXCLUDED.class,"
 						   " paid_on = COALESCE(EXCLUDED.paid_on, CASE WHEN EXCLUDED.class = 'paid' AND r.class <> 'paid'"
-						   " THEN CURRENT_DATE WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
+						   " THEN $3 WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
 						   " updated_at = pg_catalog.now()"
 						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
 						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
@@ -691,7 +702,7 @@ build_reconcile(StringInfo sql)
 	 */
 	appendStringInfoString(sql,
 						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live THEN"
-						   " ar_credit.next_reminder_rec(c.due_date, CURRENT_DATE, c.last_level, $2, c.last_sent_on, 5,"
+						   " ar_credit.next_reminder_rec(c.due_date, $3, c.last_level, $2, c.last_sent_on, 5,"
 						   " c.amount) END AS n FROM " TR_CHANGED " AS c),"
 						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', claimed_until = NULL,"
 						   " updated_at = pg_catalog.now() FROM c"
@@ -894,7 +905,7 @@ ar_track_register_row(const char *name, Relation rel, HeapTuple tuple)
 static SPIPlanPtr
 prepare(TrackedRel *t, const char *sql, int nargs)
 {
-	Oid			types[2] = {REGCLASSOID, TEXTOID};
+	Oid			types[3] = {REGCLASSOID, TEXTOID, DATEOID};
 	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
 	ListCell   *lc;
 
@@ -933,8 +944,12 @@ run_sql_plan(SPIPlanPtr plan, Oid relid, const char *policy, const char *into)
 
 	if (OidIsValid(relid))
 	{
-		params = makeParamList(2);
-		params->numParams = 2;
+		params = makeParamList(3);
+		params->numParams = 3;
+		params->params[2].value = DateADTGetDatum(track_today);
+		params->params[2].ptype = DATEOID;
+		params->params[2].isnull = false;
+		params->params[2].pflags = PARAM_FLAG_CONST;
 		params->params[0].value = ObjectIdGetDatum(relid);
 		params->params[0].ptype = REGCLASSOID;
 		params->params[0].isnull = false;
@@ -978,7 +993,7 @@ ar_track_run(TrackedRel *t, TrackPlan kind, const char *into)
 	{
 		char	   *sql = build_sql(t, kind);
 
-		t->plans[kind] = prepare(t, sql, 2);
+		t->plans[kind] = prepare(t, sql, 3);
 		pfree(sql);
 	}
 	return run_sql_plan(t->plans[kind], t->root, t->policy, into);
@@ -996,7 +1011,7 @@ ar_track_run_mapped(TrackedRel *t, TrackPlan kind, const char *into)
 		t->plain = false;
 		sql = build_sql(t, kind);
 		t->plain = true;
-		t->mapped_plans[kind] = prepare(t, sql, 2);
+		t->mapped_plans[kind] = prepare(t, sql, 3);
 		pfree(sql);
 	}
 	return run_sql_plan(t->mapped_plans[kind], t->root, t->policy, into);
