@@ -657,10 +657,15 @@ BEGIN
         RETURN;
     END IF;
     PERFORM ar_credit.check_mappings(TG_TAG);
-    -- the tracked tables whose family lacks a trigger, or has one it should not
+    -- the tracked tables whose family lacks a trigger (a new partition or
+    -- child); only once the table itself has its triggers: while pg_restore
+    -- runs, they come after the tables, and it creates them itself
     FOR t IN
         SELECT x.relid FROM ar_credit.tracked_table AS x
-         WHERE EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
+         WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
+                        WHERE g.tgrelid OPERATOR(pg_catalog.=) x.relid::pg_catalog.oid
+                          AND g.tgname = 'ar_credit_dunning_ins')
+           AND EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
                         JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) f::pg_catalog.oid
                        WHERE c.relkind IN ('r', 'p')
                          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g

@@ -67,6 +67,7 @@ DROP FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_cat
 REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.tracked_table FROM ar_credit_writer;
 REVOKE ALL ON SEQUENCE ar_credit.dunning_queue_id_seq FROM ar_credit_writer;
 ALTER TABLE ar_credit.dunning_queue RENAME TO dunning_queue_0_2;
+ALTER TABLE ar_credit.dunning_queue_0_2 RENAME CONSTRAINT dunning_queue_state_check TO dunning_queue_0_2_state_check;
 ALTER INDEX ar_credit.dunning_queue_pkey RENAME TO dunning_queue_0_2_pkey;
 ALTER INDEX ar_credit.dunning_queue_live RENAME TO dunning_queue_0_2_live;
 ALTER INDEX ar_credit.dunning_queue_todo RENAME TO dunning_queue_0_2_todo;
@@ -1058,10 +1059,15 @@ BEGIN
         RETURN;
     END IF;
     PERFORM ar_credit.check_mappings(TG_TAG);
-    -- the tracked tables whose family lacks a trigger, or has one it should not
+    -- the tracked tables whose family lacks a trigger (a new partition or
+    -- child); only once the table itself has its triggers: while pg_restore
+    -- runs, they come after the tables, and it creates them itself
     FOR t IN
         SELECT x.relid FROM ar_credit.tracked_table AS x
-         WHERE EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
+         WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
+                        WHERE g.tgrelid OPERATOR(pg_catalog.=) x.relid::pg_catalog.oid
+                          AND g.tgname = 'ar_credit_dunning_ins')
+           AND EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
                         JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) f::pg_catalog.oid
                        WHERE c.relkind IN ('r', 'p')
                          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
@@ -1208,9 +1214,10 @@ SELECT o.id, o.source, o.invoice_key, o.customer_key, o.level, o.channel, o.labe
   FROM ar_credit.dunning_queue_0_2 AS o
   JOIN ar_credit.receivable AS r ON r.source = o.source AND r.item_key = o.invoice_key
  ORDER BY o.id;
-SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'),
-                         GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
-                                  (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s), 1));
+SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), x.v)
+  FROM (SELECT GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
+                        (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s WHERE s.is_called)) AS v) AS x
+ WHERE x.v IS NOT NULL;
 -- 0.2.0 mapped column names; 0.3.0 keeps columns and expressions as SQL text
 INSERT INTO ar_credit.tracked_table (relid, key_column, due_column, amount_column, status_column, customer_column,
                                      currency_column, policy, tracked_at)
@@ -1222,7 +1229,13 @@ SELECT t.relid,
        pg_catalog.quote_ident(t.status_column), pg_catalog.quote_ident(t.customer_column),
        pg_catalog.quote_ident(t.currency_column), t.policy, t.tracked_at
   FROM ar_credit.tracked_table_0_2 AS t;
+-- out of the extension (and of its list of tables pg_dump dumps), then gone
+ALTER EXTENSION ar_credit DROP SEQUENCE ar_credit.dunning_queue_0_2_id_seq;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.dunning_queue_0_2;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.tracked_table_0_2;
 DROP TABLE ar_credit.dunning_queue_0_2, ar_credit.tracked_table_0_2;
+-- untrack() is the table owner's now, as in a fresh install
+GRANT EXECUTE ON FUNCTION ar_credit.untrack(pg_catalog.regclass) TO PUBLIC;
 -- every tracked table gets the 0.3.0 triggers and is brought in step
 SELECT ar_credit.attach_dunning_triggers(t.relid), ar_credit.dunning_resync(t.relid)
   FROM ar_credit.tracked_table AS t;

@@ -28,9 +28,10 @@ SELECT o.id, o.source, o.invoice_key, o.customer_key, o.level, o.channel, o.labe
   FROM ar_credit.dunning_queue_0_2 AS o
   JOIN ar_credit.receivable AS r ON r.source = o.source AND r.item_key = o.invoice_key
  ORDER BY o.id;
-SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'),
-                         GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
-                                  (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s), 1));
+SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), x.v)
+  FROM (SELECT GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
+                        (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s WHERE s.is_called)) AS v) AS x
+ WHERE x.v IS NOT NULL;
 -- 0.2.0 mapped column names; 0.3.0 keeps columns and expressions as SQL text
 INSERT INTO ar_credit.tracked_table (relid, key_column, due_column, amount_column, status_column, customer_column,
                                      currency_column, policy, tracked_at)
@@ -42,7 +43,13 @@ SELECT t.relid,
        pg_catalog.quote_ident(t.status_column), pg_catalog.quote_ident(t.customer_column),
        pg_catalog.quote_ident(t.currency_column), t.policy, t.tracked_at
   FROM ar_credit.tracked_table_0_2 AS t;
+-- out of the extension (and of its list of tables pg_dump dumps), then gone
+ALTER EXTENSION ar_credit DROP SEQUENCE ar_credit.dunning_queue_0_2_id_seq;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.dunning_queue_0_2;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.tracked_table_0_2;
 DROP TABLE ar_credit.dunning_queue_0_2, ar_credit.tracked_table_0_2;
+-- untrack() is the table owner's now, as in a fresh install
+GRANT EXECUTE ON FUNCTION ar_credit.untrack(pg_catalog.regclass) TO PUBLIC;
 -- every tracked table gets the 0.3.0 triggers and is brought in step
 SELECT ar_credit.attach_dunning_triggers(t.relid), ar_credit.dunning_resync(t.relid)
   FROM ar_credit.tracked_table AS t;
