@@ -142,6 +142,14 @@ aging_sum_from_digits(const int16_t *digits, int ndigits, int weight,
 	return true;
 }
 
+int
+aging_sum_sign(const AgingSum *s)
+{
+	if (s->hi < 0)
+		return -1;
+	return (s->hi == 0 && s->lo == 0) ? 0 : 1;
+}
+
 bool
 aging_sum_add(AgingSum *acc, const AgingSum *v)
 {

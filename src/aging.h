@@ -60,6 +60,9 @@ typedef struct AgingSum
 extern bool aging_sum_from_digits(const int16_t *digits, int ndigits, int weight,
 								  bool negative, AgingSum *out);
 
+/* -1, 0 or 1 */
+extern int	aging_sum_sign(const AgingSum *s);
+
 /* *acc += v, or *acc += v x m; false (and *acc unchanged) on overflow */
 extern bool aging_sum_add(AgingSum *acc, const AgingSum *v);
 extern bool aging_sum_add_mul(AgingSum *acc, const AgingSum *v, int32_t m);

@@ -261,50 +261,78 @@ state_with_spill(AgingState *s, int k, Numeric n)
 #define NUMHDR_LONG_NEG			0x4000
 #define NUMHDR_LONG_DSCALE(h)	((h) & 0x3FFF)
 
-/* display scale of a finite numeric, and its value as a sum if it fits */
-static int
-numeric_to_sum(Numeric n, AgingSum *out, bool *fits)
+#define NUMHDR_SPECIAL_MASK		0xC000	/* NaN and infinities */
+
+/* an amount as the aggregates add it */
+typedef struct AgingAmount
 {
-	const char *p = VARDATA_ANY(n);
-	int			len = VARSIZE_ANY_EXHDR(n);
+	Datum		datum;			/* the numeric, possibly with a short header */
+	int			dscale;			/* its display scale */
+	bool		fits;			/* it is exactly sum, in 10^-8 units */
+	AgingSum	sum;
+} AgingAmount;
+
+/*
+ * Decode a finite numeric in place: a short (1-byte) varlena header, as
+ * values come from the table, is read as it is, without the palloc'd copy
+ * PG_GETARG_NUMERIC would make for each row.
+ */
+static void
+amount_decode(struct varlena *v, AgingAmount *a)
+{
+	const char *p;
+	int			len;
 	uint16		h;
 	int16		w;
 	int			hdr;
+	int16_t		digits[12];
+	int			nd;
 
+	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+		v = pg_detoast_datum(v);	/* compressed or out of line */
+	p = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
 	memcpy(&h, p, sizeof(h));
+	if ((h & NUMHDR_SPECIAL_MASK) == NUMHDR_SPECIAL_MASK)
+		ar_check_finite_amount((Numeric) pg_detoast_datum(v), "amount");	/* raises */
 	if (h & NUMHDR_SHORT)
 	{
 		hdr = sizeof(uint16);
 		w = (int16) NUMHDR_SHORT_WEIGHT(h);
+		a->dscale = NUMHDR_SHORT_DSCALE(h);
 	}
 	else
 	{
 		hdr = sizeof(uint16) + sizeof(int16);
 		memcpy(&w, p + sizeof(uint16), sizeof(w));
+		a->dscale = NUMHDR_LONG_DSCALE(h);
 	}
-	if ((len - hdr) % sizeof(int16) == 0 && ((uintptr_t) (p + hdr)) % sizeof(int16) == 0)
-		*fits = aging_sum_from_digits((const int16_t *) (p + hdr), (len - hdr) / sizeof(int16), w,
-									  (h & NUMHDR_SHORT) ? (h & NUMHDR_SHORT_NEG) != 0
-									  : (h & NUMHDR_LONG_NEG) != 0, out);
-	else
-		*fits = false;
-	return (h & NUMHDR_SHORT) ? NUMHDR_SHORT_DSCALE(h) : NUMHDR_LONG_DSCALE(h);
+	a->datum = PointerGetDatum(v);
+	nd = (len - hdr) / (int) sizeof(int16);
+	a->fits = nd <= (int) lengthof(digits);
+	if (a->fits)
+	{
+		memcpy(digits, p + hdr, nd * sizeof(int16));
+		a->fits = aging_sum_from_digits(digits, nd, w,
+										(h & NUMHDR_SHORT) ? (h & NUMHDR_SHORT_NEG) != 0
+										: (h & NUMHDR_LONG_NEG) != 0, &a->sum);
+	}
 }
 
-/* add m x value (m = 1: value) to accumulator k; may return a new state */
+/* add m x amount (m = 1: the amount) to accumulator k; may return a new state */
 static AgingState *
-state_add(AgingState *s, int k, Numeric value, int32 m)
+state_add(AgingState *s, int k, const AgingAmount *amount, int32 m)
 {
 	AgingAcc   *a = &STATE_ACCS(s)[k];
-	AgingSum	v;
-	bool		fits;
-	int			dscale = numeric_to_sum(value, &v, &fits);
+	Numeric		value;
 	Numeric		spill;
 
-	if (a->dscale < dscale)
-		a->dscale = dscale;
-	if (fits && (m == 1 ? aging_sum_add(&a->sum, &v) : aging_sum_add_mul(&a->sum, &v, m)))
+	if (a->dscale < amount->dscale)
+		a->dscale = amount->dscale;
+	if (amount->fits && (m == 1 ? aging_sum_add(&a->sum, &amount->sum)
+						 : aging_sum_add_mul(&a->sum, &amount->sum, m)))
 		return s;
+	value = DatumGetNumeric(amount->datum);	/* a 4-byte header from here on */
 	if (m != 1)
 		value = DatumGetNumeric(DirectFunctionCall2(numeric_mul, NumericGetDatum(value),
 													NumericGetDatum(int64_to_numeric(m))));
@@ -313,6 +341,16 @@ state_add(AgingState *s, int k, Numeric value, int32 m)
 		value = DatumGetNumeric(DirectFunctionCall2(numeric_add, NumericGetDatum(spill),
 													NumericGetDatum(value)));
 	return state_with_spill(s, k, value);
+}
+
+/* add a numeric (not from a row: a total, a parsed token) */
+static AgingState *
+state_add_numeric(AgingState *s, int k, Numeric n)
+{
+	AgingAmount amount;
+
+	amount_decode((struct varlena *) n, &amount);
+	return state_add(s, k, &amount, 1);
 }
 
 /* the total of accumulator k (numeric, sum()'s display scale), NULL if none */
@@ -465,7 +503,7 @@ aging_state_in(PG_FUNCTION_ARGS)
 				state_syntax_error(input, "A total must be a decimal number or -.");
 			n = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(tok),
 													ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-			s = state_add(s, k, n, 1);
+			s = state_add_numeric(s, k, n);
 		}
 		pfree(tok);
 		p = end;
@@ -537,7 +575,7 @@ aging_state_combine(PG_FUNCTION_ARGS)
 		if (!aging_sum_add(&x->sum, &y->sum))
 		{
 			/* the fast parts overflow together: b's total goes to the spill */
-			a = state_add(a, k, state_total(b, k), 1);
+			a = state_add_numeric(a, k, state_total(b, k));
 			continue;
 		}
 		if (ys)
@@ -589,11 +627,11 @@ aging_trans(FunctionCallInfo fcinfo, bool with_bounds)
 
 	days = days_between(PG_GETARG_DATEADT(2), PG_GETARG_DATEADT(3));
 	{
-		Numeric		amount = PG_GETARG_NUMERIC(1);
+		AgingAmount amount;
 
 		/* a NaN or infinite amount would make its bucket NaN or Infinity */
-		ar_check_finite_amount(amount, "amount");
-		s = state_add(s, aging_bucket_index(days, s->bounds, s->nbounds), amount, 1);
+		amount_decode((struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1)), &amount);
+		s = state_add(s, aging_bucket_index(days, s->bounds, s->nbounds), &amount, 1);
 	}
 	PG_RETURN_POINTER(s);
 }
@@ -646,7 +684,7 @@ static Datum
 kpi_trans(FunctionCallInfo fcinfo, bool early_counts)
 {
 	AgingState *s = state_arg(fcinfo, 0);
-	Numeric		amount;
+	AgingAmount amount;
 	int32		days;
 
 	agg_context(fcinfo, "KPI transition function");
@@ -657,16 +695,15 @@ kpi_trans(FunctionCallInfo fcinfo, bool early_counts)
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(s);
-	amount = PG_GETARG_NUMERIC(1);
-	ar_check_finite_amount(amount, "amount");
-	if (ar_numeric_sign(NumericGetDatum(amount)) <= 0)
+	amount_decode((struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1)), &amount);
+	if ((amount.fits ? aging_sum_sign(&amount.sum) : ar_numeric_sign(amount.datum)) <= 0)
 		PG_RETURN_POINTER(s);
 	days = PG_GETARG_INT32(2);
 	if (!early_counts && days < 0)
 		days = 0;
-	s = state_add(s, 0, amount, 1);
+	s = state_add(s, 0, &amount, 1);
 	if (days != 0)
-		s = state_add(s, 1, amount, days);
+		s = state_add(s, 1, &amount, days);
 	PG_RETURN_POINTER(s);
 }
 
