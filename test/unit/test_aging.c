@@ -104,12 +104,15 @@ main(void)
 		UNIT_OK(ok, "9 decimals do not fit");
 		ok = !aging_sum_from_digits(d_big, 1, 7, false, &v);
 		UNIT_OK(ok, "10^28 does not fit");
+		ok = aging_sum_from_digits(d_small, 1, -2, true, &v);
+		UNIT_OK(ok && aging_sum_sign(&v) == -1, "-0.00000001 fits, sign -1");
 		ok = aging_sum_from_digits(d_max, 9, 6, false, &v);
-		UNIT_OK(ok, "10^28 - 10^-8 fits");
+		UNIT_OK(ok && aging_sum_sign(&v) == 1, "10^28 - 10^-8 fits, sign 1");
 		aging_sum_format(&v, 8, out, sizeof(out));
 		UNIT_IS_STR(out, "9999999999999999999999999999.99999999", "the largest amount that fits");
 		ok = aging_sum_from_digits(NULL, 0, 0, false, &v);
 		UNIT_OK(ok, "zero fits");
+		UNIT_IS_INT(aging_sum_sign(&v), 0, "sign of 0");
 		aging_sum_format(&v, 0, out, sizeof(out));
 		UNIT_IS_STR(out, "0", "zero");
 		UNIT_IS_INT(aging_sum_format(&v, 0, out, 1), -1, "a buffer too small is refused");
