@@ -17,7 +17,34 @@
 -- (doc/scale-out.md).  An aggregate's state type cannot be altered: the four
 -- aggregates and their support functions are dropped and created again (a
 -- user view that calls them must be dropped before the update and created
--- again after it; the update stops with a dependency error otherwise).
+-- again after it; the update stops first, naming those views).
+DO $$
+DECLARE
+    users text;
+BEGIN
+    -- a view depends on them through its rewrite rule: name the view
+    SELECT pg_catalog.string_agg(DISTINCT coalesce('view ' OPERATOR(pg_catalog.||) r.ev_class::pg_catalog.regclass::pg_catalog.text,
+                                                   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)), ', ')
+      INTO users
+      FROM pg_catalog.pg_depend AS d
+      LEFT JOIN pg_catalog.pg_rewrite AS r
+        ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+       AND r.oid OPERATOR(pg_catalog.=) d.objid
+     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+       AND d.deptype OPERATOR(pg_catalog.=) 'n'
+       AND d.refobjid OPERATOR(pg_catalog.=) ANY (ARRAY[
+             'ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[])'::pg_catalog.regprocedure,
+             'ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date)'::pg_catalog.regprocedure,
+             'ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4)'::pg_catalog.regprocedure,
+             'ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4)'::pg_catalog.regprocedure]::pg_catalog.oid[]);
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot update ar_credit: % use the aggregates aging, paydex or avg_days_beyond_terms', users
+            USING ERRCODE = '2BP01',
+                  DETAIL = 'Version 0.3.0 gives these aggregates a new state type, which needs them dropped and created again.',
+                  HINT = 'Save the definitions of those objects, drop them, run ALTER EXTENSION ar_credit UPDATE, then create them again.';
+    END IF;
+END
+$$;
 DROP AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[]);
 DROP AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date);
 DROP AGGREGATE ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4);
