@@ -2,11 +2,10 @@
  * aging_sql.c
  *		SQL interface of aging buckets and collection KPIs (SPEC section 2).
  *
- * Money is summed with PostgreSQL's own numeric accumulator, the one behind
- * sum(numeric): the transition functions below call numeric_avg_accum() and
- * friends with the aggregate's context, so a bucket total is exactly what
- * sum() would give, at sum()'s speed, and partial states serialise and
- * combine the way sum()'s do for parallel query.
+ * The aggregates keep their totals in ar_credit.aging_state, exact sums
+ * updated in place (see "The aggregates' state" below): a bucket total is
+ * exactly what sum() would give, with sum()'s display scale, and partial
+ * states combine for parallel query and for Citus (doc/scale-out.md).
  */
 #include "postgres.h"
 
