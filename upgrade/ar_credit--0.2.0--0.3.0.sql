@@ -711,7 +711,7 @@ COMMENT ON FUNCTION ar_credit.owner_call(pg_catalog.text, pg_catalog.regclass, p
 -- own statement triggers only)
 CREATE OR REPLACE FUNCTION ar_credit.tracked_family(invoices pg_catalog.regclass)
 RETURNS SETOF pg_catalog.regclass
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     WITH RECURSIVE f(relid) AS (
@@ -839,13 +839,15 @@ BEGIN
               DETAIL = 'A crash empties it but would leave its receivables and reminders behind.',
               HINT = pg_catalog.format('ALTER TABLE %s SET LOGGED, then track it.', invoices);
     END IF;
+    -- Citus: a table it manages (distributed, reference, or local) is written on
+    -- several nodes, the queue lives on one (doc/scale-out.md)
     IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
-        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1'
-                ' AND partmethod OPERATOR(pg_catalog.<>) ''n'')' INTO kv USING invoices;
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+           INTO kv USING invoices;
         IF kv.exists THEN
-            RAISE EXCEPTION 'cannot track distributed table %', invoices USING ERRCODE = '0A000',
-                  DETAIL = 'The dunning queue lives on the coordinator; the trigger cannot follow writes on the shards.',
-                  HINT = 'See "Citus" in doc/scale-out.md for the supported topology.';
+            RAISE EXCEPTION 'cannot track "%": it is a Citus distributed table', invoices USING ERRCODE = '0A000',
+                  DETAIL = 'The dunning queue lives on one node; the reminders of rows spread over several nodes would be queued and cancelled on different nodes.',
+                  HINT = 'Track a table that is not distributed (see doc/scale-out.md).';
         END IF;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = pol) THEN
@@ -1340,6 +1342,7 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.drop_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_triggers(pg_catalog.regclass, pg_catalog.text, pg_catalog.text),
+                       ar_credit.tracked_family(pg_catalog.regclass),
                        ar_credit.dunning_resync(pg_catalog.regclass),
                        ar_credit.mapping_check(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text),
                        ar_credit.mapping_type(pg_catalog.regclass, pg_catalog.text),
