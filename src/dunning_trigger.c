@@ -171,15 +171,11 @@ tracking_trigger(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	level = ar_track_pin_settings();
-	/*
-	 * The planner cannot estimate how many transition rows are closed or
-	 * open: steer it away from nested loops over thousands of keys, the
-	 * wrong guess for bulk statements.
-	 */
-	if (!is_row)
-		(void) set_config_option("enable_nestloop", "off",
-								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	{
+		Tuplestorestate *ts = trigdata->tg_newtable ? trigdata->tg_newtable : trigdata->tg_oldtable;
+
+		level = ar_track_pin_settings(is_row || ts == NULL ? 1 : (double) tuplestore_tuple_count(ts));
+	}
 	/* the queue is written as the extension's owner: the writer needs no grant */
 	ar_track_become_owner(&save_user, &save_sec);
 	t = ar_tracked_rel(rel, trigdata->tg_trigger);
@@ -236,7 +232,8 @@ tracking_resync(PG_FUNCTION_ARGS)
 	rel = relation_open(relid, AccessShareLock);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	level = ar_track_pin_settings();
+	/* the whole table: bulk plans */
+	level = ar_track_pin_settings(1e9);
 	ar_track_become_owner(&save_user, &save_sec);
 	t = ar_tracked_rel(rel, NULL);
 

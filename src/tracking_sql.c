@@ -101,13 +101,20 @@ tracked_ns_callback(Datum arg, int cacheid, uint32 hashvalue)
  */
 static DateADT track_today;
 
+/* the firing brings many rows: bulk plans */
+#define BULK_ROWS 1000
+static int	track_bulk;
+
 int
-ar_track_pin_settings(void)
+ar_track_pin_settings(double rows)
 {
 	int			level;
 
 	track_today = GetSQLCurrentDate();
+	track_bulk = rows >= BULK_ROWS ? 1 : 0;
 	level = ar_pin_search_path();
+	if (track_bulk)
+		(void) set_config_option("enable_nestloop", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	(void) set_config_option("datestyle", "ISO, MDY", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
@@ -496,14 +503,15 @@ mapping_from_table(TrackedRel *t)
 static void
 free_entry(TrackedRel *t)
 {
-	for (int i = 0; i < TP_NPLANS; i++)
-	{
-		if (t->plans[i])
-			SPI_freeplan(t->plans[i]);
-		if (t->mapped_plans[i])
-			SPI_freeplan(t->mapped_plans[i]);
-		t->plans[i] = t->mapped_plans[i] = NULL;
-	}
+	for (int b = 0; b < 2; b++)
+		for (int i = 0; i < TP_NPLANS; i++)
+		{
+			if (t->plans[b][i])
+				SPI_freeplan(t->plans[b][i]);
+			if (t->mapped_plans[b][i])
+				SPI_freeplan(t->mapped_plans[b][i]);
+			t->plans[b][i] = t->mapped_plans[b][i] = NULL;
+		}
 	list_free(t->depends);
 	t->depends = NIL;
 	/* the strings are small and rebuilt rarely (DDL): let them go */
@@ -672,35 +680,43 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 source(t, false, !t->unique_key));
 }
 
+#define RECEIVABLE_SET(s) \
+	"customer_key = " s ".cust, currency = " s ".cur, issued_on = " s ".issued, due_date = " s ".due," \
+	" amount = " s ".amt, status = " s ".st, class = " s ".cls, prev_class = r.class, prev_due = r.due_date," \
+	" paid_on = COALESCE(" s ".paid, CASE WHEN " s ".cls <> 'paid' THEN NULL" \
+	" WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END), updated_at = pg_catalog.now()"
+
 static void
 build_upsert(StringInfo sql, TrackedRel *t)
 {
 	/*
-	 * Rows the filter leaves out become receivables only if they were one:
-	 * a vendor bill never enters the mirror, an invoice that leaves the
-	 * filter is ignored from then on.
+	 * The receivables of rows already mirrored are updated (a join: no
+	 * speculative insertion, no extra lock record per row), those whose
+	 * mapping gives nothing new are left alone; the keys not mirrored yet
+	 * are inserted.  Rows the filter leaves out become receivables only if
+	 * they were one: a vendor bill never enters the mirror, an invoice that
+	 * leaves the filter is ignored from then on.  The changed receivables
+	 * are returned for the queue and the events.
 	 */
 	appendStringInfo(sql,
-					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
-					 " FROM %s AS s", source(t, false, !t->unique_key));
-	if (t->filter)
-		appendStringInfoString(sql,
-							   " WHERE s.incl OR EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
-							   " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)");
-	appendStringInfoString(sql,
-						   " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
-						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
-						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
-						   " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
-						   " paid_on = COALESCE(EXCLUDED.paid_on, CASE WHEN EXCLUDED.class = 'paid' AND r.class <> 'paid'"
-						   " THEN $3 WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
-						   " updated_at = pg_catalog.now()"
-						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
-						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
-						   " EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
-						   " RETURNING " CHANGED_COLS);
-	(void) t;
+					 "WITH s AS MATERIALIZED (SELECT x.*, " CLASS_OF("x") " AS cls FROM %s AS x),"
+					 " u AS (UPDATE ar_credit.receivable AS r SET " RECEIVABLE_SET("s")
+					 " FROM s WHERE r.source = $1 AND NOT r.gone AND r.item_key = s.k"
+					 " AND (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
+					 " IS DISTINCT FROM (s.cust, s.cur, s.issued, s.due, s.amt, s.st, s.cls)"
+					 " RETURNING " CHANGED_COLS "),"
+					 " i AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, s.cls, s.paid, s.amt"
+					 " FROM s WHERE s.incl AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
+					 " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)"
+					 /* a writer of the same new key in another session got there first */
+					 " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
+					 " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency, issued_on = EXCLUDED.issued_on,"
+					 " due_date = EXCLUDED.due_date, amount = EXCLUDED.amount, status = EXCLUDED.status,"
+					 " class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date, updated_at = pg_catalog.now()"
+					 " RETURNING " CHANGED_COLS ")"
+					 " SELECT * FROM u UNION ALL SELECT * FROM i",
+					 source(t, false, !t->unique_key));
 }
 
 static void
@@ -1034,14 +1050,14 @@ run_sql_plan(SPIPlanPtr plan, Oid relid, const char *policy, const char *into)
 uint64
 ar_track_run(TrackedRel *t, TrackPlan kind, const char *into)
 {
-	if (t->plans[kind] == NULL)
+	if (t->plans[track_bulk][kind] == NULL)
 	{
 		char	   *sql = build_sql(t, kind);
 
-		t->plans[kind] = prepare(t, sql, 3);
+		t->plans[track_bulk][kind] = prepare(t, sql, 3);
 		pfree(sql);
 	}
-	return run_sql_plan(t->plans[kind], t->root, t->policy, into);
+	return run_sql_plan(t->plans[track_bulk][kind], t->root, t->policy, into);
 }
 
 uint64
@@ -1049,17 +1065,17 @@ ar_track_run_mapped(TrackedRel *t, TrackPlan kind, const char *into)
 {
 	if (!t->plain)
 		return ar_track_run(t, kind, into);
-	if (t->mapped_plans[kind] == NULL)
+	if (t->mapped_plans[track_bulk][kind] == NULL)
 	{
 		char	   *sql;
 
 		t->plain = false;
 		sql = build_sql(t, kind);
 		t->plain = true;
-		t->mapped_plans[kind] = prepare(t, sql, 3);
+		t->mapped_plans[track_bulk][kind] = prepare(t, sql, 3);
 		pfree(sql);
 	}
-	return run_sql_plan(t->mapped_plans[kind], t->root, t->policy, into);
+	return run_sql_plan(t->mapped_plans[track_bulk][kind], t->root, t->policy, into);
 }
 
 /* the mapping passes run as the table's owner: its expressions are its code */
