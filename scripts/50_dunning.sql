@@ -206,6 +206,36 @@ CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
 
+-- Every exchange with a customer (SPEC section 9): the reminders workers
+-- send (complete_reminder writes them) and the calls, letters and visits
+-- users record.  Append-only: nobody is granted UPDATE or DELETE.
+CREATE TABLE ar_credit.contact_log (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text,
+    customer_key pg_catalog.text,
+    channel      pg_catalog.text NOT NULL
+                 CHECK (channel OPERATOR(pg_catalog.=) ANY (ARRAY['email', 'sms', 'phone', 'letter', 'registered_letter',
+                                                                  'collection', 'visit', 'portal', 'other'])),
+    direction    pg_catalog.text NOT NULL DEFAULT 'out'
+                 CHECK (direction OPERATOR(pg_catalog.=) ANY (ARRAY['out', 'in'])),
+    outcome      pg_catalog.text,
+    note         pg_catalog.text,
+    by_role      pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    reminder_id  pg_catalog.int8,
+    subject      pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.contact_log IS
+    'every exchange with a customer: reminders sent (written by complete_reminder(s)) and the calls, letters and visits users record; append-only';
+COMMENT ON COLUMN ar_credit.contact_log.direction IS 'out (we wrote or called) or in (the customer did)';
+COMMENT ON COLUMN ar_credit.contact_log.by_role IS 'the login role that recorded it (the worker, the collector)';
+COMMENT ON COLUMN ar_credit.contact_log.reminder_id IS 'the dunning_queue reminder it records, if any';
+COMMENT ON COLUMN ar_credit.contact_log.subject IS 'what it was about (the reminder''s label for a reminder)';
+CREATE INDEX contact_log_customer ON ar_credit.contact_log (customer_key, at);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.contact_log', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.contact_log', 'id'), '');
+
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
 -- ---------------------------------------------------------------------
@@ -259,7 +289,8 @@ COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, 
 -- and a level is never queued twice.  A reminder the trigger cancelled or
 -- suspended while a worker held it was still sent by that worker: it is
 -- recorded as sent.
-CREATE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL)
+CREATE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -295,7 +326,13 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.receivable_id, q.level, q.policy),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label),
+    l AS (
+        INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
+                                           reminder_id, subject)
+        SELECT s.source, s.invoice_key, s.customer_key, s.channel, 'out', complete_reminders.outcome,
+               complete_reminders.note, s.id, s.label
+          FROM s),
     r AS (
         UPDATE ar_credit.receivable AS r
            SET last_level = GREATEST(r.last_level, s.level), last_sent_on = CURRENT_DATE, updated_at = pg_catalog.now()
@@ -317,16 +354,24 @@ BEGIN
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text) IS
-    'marks claimed reminders sent, in one pass, and queues each invoice''s next level while it is owed; returns how many were marked sent';
+COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text) IS
+    'marks claimed reminders sent, in one pass, logs each in contact_log, and queues each invoice''s next level while it is owed; returns how many were marked sent';
 
-CREATE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8)
+CREATE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8, outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT FROM ar_credit.complete_reminders(ARRAY[id]) $$;
-COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8) IS
-    'marks a claimed reminder sent and queues the next level while the invoice is open';
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    PERFORM ar_credit.complete_reminders(ARRAY[id], outcome, note);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS
+    'marks a claimed reminder sent, logs it in contact_log with the outcome and note, and queues the next level while the invoice is open';
 
 CREATE FUNCTION ar_credit.fail_reminders(ids pg_catalog.int8[], error pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -428,17 +473,20 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step FROM PUBLIC;
+REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact_log FROM PUBLIC;
+-- collectors read and add to the contact log; nobody rewrites it
+GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
+GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
 REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                       ar_credit.complete_reminder(pg_catalog.int8),
-                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+                       ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                        ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
 GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                          ar_credit.complete_reminder(pg_catalog.int8),
-                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+                          ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                           ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   TO ar_credit_worker;
