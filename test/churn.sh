@@ -8,7 +8,8 @@
 #     inserts (new keys, and keys reused after a delete), payments (full and
 #     partial), disputes, reopenings (of disputed and of paid invoices), due
 #     date and amount changes, key changes, deletes, a few multi-row updates,
-#     and inserts into and TRUNCATEs of the second table;
+#     and inserts into, TRUNCATEs of and DDL on the second table (a mapped
+#     column renamed and back, a column added and dropped);
 #   workers (CHURN_WORKERS clients, default 3) claiming batches of 5 (as of
 #     90 days ahead, so that every level comes round), then, in a later
 #     transaction, completing them or, one time in eight, failing them.
@@ -149,6 +150,17 @@ SQL
 cat > "$work/truncate2.sql" <<SQL
 TRUNCATE churn.inv2;
 SQL
+# DDL on the second table while it is written: a mapped column renamed and
+# back (the mapping follows), a column added and dropped (caches rebuilt)
+cat > "$work/ddl2.sql" <<SQL
+BEGIN;
+ALTER TABLE churn.inv2 RENAME COLUMN amount TO amount_renamed;
+INSERT INTO churn.inv2 SELECT nextval('churn.ids2'), current_date - 5, 70, 'open';
+ALTER TABLE churn.inv2 RENAME COLUMN amount_renamed TO amount;
+COMMIT;
+ALTER TABLE churn.inv2 ADD COLUMN IF NOT EXISTS note text;
+ALTER TABLE churn.inv2 DROP COLUMN IF EXISTS note;
+SQL
 cat > "$work/worker.sql" <<'SQL'
 \set fail random(1, 8)
 SELECT churn.claim('w' || :client_id) AS ids \gset
@@ -158,7 +170,7 @@ SELECT churn.finish(':ids', :fail = 1);
 SQL
 
 wargs=()
-for s in insert@6 reinsert@2 pay@6 partial@3 dispute@3 reopen@5 due@4 amount@4 rekey@3 delete@2 bulk@1 inv2@2 truncate2@1; do
+for s in insert@6 reinsert@2 pay@6 partial@3 dispute@3 reopen@5 due@4 amount@4 rekey@3 delete@2 bulk@1 inv2@2 truncate2@1 ddl2@1; do
     wargs+=(-f "$work/${s%@*}.sql@${s#*@}")
 done
 # deadlocks between multi-row writers are the application's to retry
