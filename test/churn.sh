@@ -183,7 +183,9 @@ wait "$kpid"; krc=$?
 
 tx() { sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$1"; }
 aborted() { grep -cE 'client [0-9]+ aborted|aborted in command' "$1"; }
-echo "# writers: $(tx "$work/writers.log") transactions in ${seconds} s, $(grep -oE 'number of failed transactions: [0-9]+' "$work/writers.log" | head -1 | grep -oE '[0-9]+$') failed after retries"
+# first match: the totals (pgbench repeats the counts per script)
+count() { grep -oE "number of $1: [0-9]+" "$2" | head -1 | grep -oE '[0-9]+$'; }
+echo "# writers: $(tx "$work/writers.log") transactions in ${seconds} s, $(count 'transactions retried' "$work/writers.log") retried (deadlocks), $(count 'failed transactions' "$work/writers.log") failed after retries"
 echo "# workers: $(tx "$work/workers.log") claim+finish rounds"
 wab=$(aborted "$work/writers.log"); kab=$(aborted "$work/workers.log")
 zero $((wab + kab)) "no pgbench client aborted (writers rc $wrc, workers rc $krc)"
