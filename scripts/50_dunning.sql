@@ -125,6 +125,26 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.minor_to_major(pg_catalog.numeric, pg_catalog.text) IS
     'an amount in the minor unit of its currency (cents) in major units: 12000 EUR cents = 120.00, 12000 JPY = 12000';
 
+-- A mapped date column as a date: dates as they are, timestamps by their date,
+-- timestamptz in ar_credit.timezone (fixed per database, so a writer's
+-- TimeZone never moves a due date)
+CREATE FUNCTION ar_credit.as_date(d pg_catalog.date)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN d;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.date) IS 'a mapped date column as a date: itself';
+CREATE FUNCTION ar_credit.as_date(ts pg_catalog.timestamp)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ts::pg_catalog.date;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamp) IS 'a mapped timestamp column as a date: its date';
+CREATE FUNCTION ar_credit.as_date(ts pg_catalog.timestamptz)
+RETURNS pg_catalog.date
+AS 'MODULE_PATHNAME', 'receivable_as_date_tz'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamptz) IS
+    'a mapped timestamptz column as a date: its date in ar_credit.timezone (default UTC), whatever the session''s TimeZone';
+
 CREATE FUNCTION ar_credit.qualified_name(rel pg_catalog.regclass)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'receivable_qualified_name'
@@ -299,8 +319,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     PERFORM 1 FROM ar_credit.receivable AS r
      WHERE r.id IN (SELECT q.receivable_id FROM ar_credit.dunning_queue AS q WHERE q.id = ANY (ids))
@@ -349,7 +369,12 @@ BEGIN
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
-        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO NOTHING)
+        -- a live reminder already there (the invoice reopened while this one was
+        -- held) that lags behind the level just sent moves on to the next one
+        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+           SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+               remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
+         WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
     SELECT pg_catalog.count(*) INTO n FROM s;
     RETURN n;
 END
@@ -384,8 +409,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     SELECT i.id, q.state INTO bad
       FROM pg_catalog.unnest(ids) AS i(id)

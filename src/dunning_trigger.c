@@ -74,15 +74,10 @@ on_update(TrackedRel *t, TriggerData *trigdata, bool is_row)
 	ar_track_map(t, false);
 	if (key_changed)
 	{
+		/* renamed keys keep their receivable, hence their history */
 		ar_track_map(t, true);
-		if (t->unique_key)
-		{
-			/* renamed keys keep their receivable, hence their history */
-			if (ar_track_run(t, TP_RENAME_MARK, TR_RENAMED) > 0)
-				(void) ar_track_run(t, TP_RENAME_APPLY, NULL);
-		}
-		else if (ar_track_run(t, TP_GONE, TR_CHANGED) > 0)
-			(void) ar_track_run(t, TP_RECONCILE, NULL);
+		if (ar_track_run(t, TP_RENAME_MARK, TR_RENAMED) > 0)
+			(void) ar_track_run(t, TP_RENAME_APPLY, NULL);
 	}
 	ar_track_apply_new(t, false, false);
 }

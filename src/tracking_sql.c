@@ -52,8 +52,6 @@
 #include "mapping_sql.h"
 #include "tracking.h"
 
-/* ar_credit.timezone: the zone timestamptz due dates are read in (dunning_sql.c) */
-extern char *ar_timezone;
 
 static HTAB *tracked_rels = NULL;
 static Oid	tracked_table_relid = InvalidOid;
@@ -118,8 +116,8 @@ ar_track_pin_settings(double rows)
 
 	(void) set_config_option("datestyle", "ISO, MDY", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("timezone", ar_timezone ? ar_timezone : "UTC", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	/* keys in UTC; timestamptz dates are read in ar_credit.timezone by ar_credit.as_date */
+	(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("bytea_output", "hex", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	/* statements that run once per write: JIT would cost more than it saves */
@@ -596,7 +594,7 @@ ar_track_map_sql(TrackedRel *t, const char *input, bool keys_only, bool kept)
 	appendStringInfo(&s, "SELECT (%s)::pg_catalog.text AS k", t->key);
 	if (!keys_only)
 	{
-		appendStringInfo(&s, ", (%s)::pg_catalog.date AS due", t->due);
+		appendStringInfo(&s, ", ar_credit.as_date(%s) AS due", t->due);
 		if (t->minor)
 			appendStringInfo(&s, ", ar_credit.minor_to_major((%s)::pg_catalog.numeric, %s) AS amt",
 							 t->amount, t->currency ? psprintf("(%s)::pg_catalog.text", t->currency) : "NULL");
@@ -606,8 +604,14 @@ ar_track_map_sql(TrackedRel *t, const char *input, bool keys_only, bool kept)
 		appendStringInfo(&s, ", (%s)::pg_catalog.text AS cust", t->customer ? t->customer : "NULL");
 		appendStringInfo(&s, ", (%s)::pg_catalog.text AS cur", t->currency ? t->currency : "NULL");
 		appendStringInfo(&s, ", %s AS incl", t->filter ? psprintf("COALESCE((%s)::pg_catalog.bool, false)", t->filter) : "true");
-		appendStringInfo(&s, ", (%s)::pg_catalog.date AS paid", t->paid_on ? t->paid_on : "NULL");
-		appendStringInfo(&s, ", (%s)::pg_catalog.date AS issued", t->issued ? t->issued : "NULL");
+		if (t->paid_on)
+			appendStringInfo(&s, ", ar_credit.as_date(%s) AS paid", t->paid_on);
+		else
+			appendStringInfoString(&s, ", NULL::pg_catalog.date AS paid");
+		if (t->issued)
+			appendStringInfo(&s, ", ar_credit.as_date(%s) AS issued", t->issued);
+		else
+			appendStringInfoString(&s, ", NULL::pg_catalog.date AS issued");
 	}
 	appendStringInfo(&s, " FROM %s AS %s", input, t->alias);
 	if (kept)
@@ -719,6 +723,16 @@ build_upsert(StringInfo sql, TrackedRel *t)
 					 source(t, false, !t->unique_key));
 }
 
+/*
+ * A reminder a worker holds: claimed, or suspended while its lease runs (a
+ * dispute raised and withdrawn while the worker sends it).  The trigger
+ * never takes it back: its level stays, and it stays claimed, so no other
+ * worker can claim it meanwhile.
+ */
+#define HELD \
+	"(q.state = 'claimed' OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL" \
+	" AND q.claimed_until > pg_catalog.now()))"
+
 static void
 build_reconcile(StringInfo sql)
 {
@@ -747,12 +761,12 @@ build_reconcile(StringInfo sql)
 						   " DO UPDATE SET invoice_key = EXCLUDED.invoice_key, customer_key = EXCLUDED.customer_key,"
 						   " amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,"
 						   " due_date = EXCLUDED.due_date, policy = EXCLUDED.policy,"
-						   " level = CASE WHEN q.state = 'claimed' THEN q.level ELSE EXCLUDED.level END,"
-						   " channel = CASE WHEN q.state = 'claimed' THEN q.channel ELSE EXCLUDED.channel END,"
-						   " label = CASE WHEN q.state = 'claimed' THEN q.label ELSE EXCLUDED.label END,"
-						   " remind_on = CASE WHEN q.state = 'claimed' THEN q.remind_on ELSE EXCLUDED.remind_on END,"
+						   " level = CASE WHEN " HELD " THEN q.level ELSE EXCLUDED.level END,"
+						   " channel = CASE WHEN " HELD " THEN q.channel ELSE EXCLUDED.channel END,"
+						   " label = CASE WHEN " HELD " THEN q.label ELSE EXCLUDED.label END,"
+						   " remind_on = CASE WHEN " HELD " THEN q.remind_on ELSE EXCLUDED.remind_on END,"
 						   " state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'"
-						   " WHEN q.state = 'claimed' THEN 'claimed' ELSE 'pending' END,"
+						   " WHEN " HELD " THEN 'claimed' ELSE 'pending' END,"
 						   " updated_at = pg_catalog.now()");
 }
 
@@ -805,16 +819,21 @@ build_rename(StringInfo sql, TrackedRel *t, bool apply)
 	 * (PostgreSQL appends both when it queues the row's event).  Renamed
 	 * receivables are first set aside (gone), so that keys swapped within
 	 * a statement never collide; then each takes its new key unless another
-	 * live receivable has it.
+	 * live receivable has it.  With a key that is not unique, a key another
+	 * row still has keeps its receivable.
 	 */
 	if (!apply)
 		appendStringInfo(sql,
-						 "WITH o AS (SELECT row_number() OVER () AS n, m.k FROM %s AS m),"
+						 "WITH o AS (SELECT row_number() OVER () AS n, m.k, %s AS kept FROM %s AS m),"
 						 " w AS (SELECT row_number() OVER () AS n, m.k FROM %s AS m),"
-						 " p AS (SELECT o.k AS ok, w.k AS nk FROM o JOIN w USING (n) WHERE o.k IS DISTINCT FROM w.k)"
+						 " pr AS (SELECT o.n, o.k AS ok, w.k AS nk, o.kept FROM o JOIN w USING (n) WHERE o.k IS DISTINCT FROM w.k),"
+						 /* a key "kept" only by a row renamed into it (a swap) is not kept */
+						 " p AS (SELECT DISTINCT ON (pr.ok) pr.ok, pr.nk FROM pr"
+						 " WHERE NOT pr.kept OR EXISTS (SELECT 1 FROM pr AS x WHERE x.nk = pr.ok) ORDER BY pr.ok, pr.n)"
 						 " UPDATE ar_credit.receivable AS r SET gone = true FROM p"
 						 " WHERE r.source = $1 AND NOT r.gone AND r.item_key = p.ok AND $2 IS NOT NULL"
 						 " RETURNING r.id, p.nk",
+						 t->unique_key ? "false" : "m.kept",
 						 source(t, true, false), source(t, false, false));
 	else
 		appendStringInfo(sql,

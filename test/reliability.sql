@@ -289,7 +289,7 @@ SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'rel_t.sw
 -- 3. known failures of the current code (TODO)
 -- ---------------------------------------------------------------------
 
--- K1. The invoice paid and reopened while a worker holds its reminder.
+-- K1 (fixed). The invoice paid and reopened while a worker holds its reminder.
 -- Replay: F-1 due two days ago; claim_reminders claims its level 3; UPDATE
 -- status = 'paid' (the claimed reminder is cancelled, claimed_by kept);
 -- UPDATE status = 'open' (a new level-3 reminder is queued: the history
@@ -304,13 +304,12 @@ UPDATE ar_credit.dunning_queue SET state = 'claimed', claimed_by = 'w1', claimed
 UPDATE rel_t.k1 SET st = 'paid';
 UPDATE rel_t.k1 SET st = 'open';
 SELECT ar_credit.complete_reminder(:k1_id);
-SELECT todo('K1: paid and reopened while held, the completed level stays queued (sent twice)', 2);
 SELECT is(rel_t.live('rel_t.k1', 'F-1'), 'pending L4 100', 'K1: paid and reopened while held: completion leaves level 4 next');
 SELECT is((SELECT count(*) FROM ar_credit.dunning_queue AS q JOIN ar_credit.receivable AS r ON r.id = q.receivable_id
             WHERE q.source = 'rel_t.k1'::regclass AND q.state IN ('pending', 'claimed', 'suspended') AND q.level <= r.last_level),
           0::bigint, 'K1: no live reminder at or below the last level sent');
 
--- K2. The invoice disputed and reopened while a worker holds its reminder.
+-- K2 (fixed). The invoice disputed and reopened while a worker holds its reminder.
 -- Replay: claim level 3 as w1 (lease 5 minutes); UPDATE status = 'disputed'
 -- (suspended, claimed_by kept); UPDATE status = 'open' (back to pending,
 -- claimed_by still w1, lease running); claim_reminders(10, 'w2') claims it
@@ -323,11 +322,10 @@ UPDATE ar_credit.dunning_queue SET state = 'claimed', claimed_by = 'w1', claimed
  WHERE source = 'rel_t.k2'::regclass;
 UPDATE rel_t.k2 SET st = 'disputed';
 UPDATE rel_t.k2 SET st = 'open';
-SELECT todo('K2: disputed and reopened while held, the reminder is claimable by a second worker', 1);
 SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(100, 'w2') AS c WHERE c.source = 'rel_t.k2'::regclass),
           0::bigint, 'K2: disputed and reopened while w1 holds it: w2 cannot claim it during w1''s lease');
 
--- K3. A timestamptz key and ar_credit.timezone.  The trigger writes keys with
+-- K3 (fixed). A timestamptz key and ar_credit.timezone.  The trigger writes keys with
 -- TimeZone = ar_credit.timezone, a superuser setting that may differ per
 -- role or database (ALTER ROLE ... SET ar_credit.timezone).  Replay: an
 -- invoice keyed by timestamptz inserted with ar_credit.timezone UTC; paid
@@ -340,13 +338,12 @@ INSERT INTO rel_t.k3 VALUES ('2024-03-05 10:00:00+00', current_date - 2, 100, 'o
 SET LOCAL ar_credit.timezone = 'Asia/Tokyo';
 UPDATE rel_t.k3 SET st = 'paid';
 RESET ar_credit.timezone;
-SELECT todo('K3: timestamptz keys depend on ar_credit.timezone', 2);
 SELECT is((SELECT count(*) FROM ar_credit.receivable WHERE source = 'rel_t.k3'::regclass), 1::bigint,
           'K3: paid with another ar_credit.timezone: still one receivable');
 SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'rel_t.k3'::regclass AND state IN ('pending', 'claimed', 'suspended')),
           0::bigint, 'K3: paid with another ar_credit.timezone: no live reminder');
 
--- K4. Keys without an immediate unique index (a DEFERRABLE primary key, or
+-- K4 (fixed). Keys without an immediate unique index (a DEFERRABLE primary key, or
 -- none): a rename is taken for a delete and an insert, so the history stays
 -- with the old key.  Replay: key 'A' checked at statement end, level 3 sent;
 -- UPDATE SET no = 'A2': A's receivable gone, A2 a new one at level 3 again
@@ -357,7 +354,6 @@ SELECT ar_credit.track('rel_t.k4', 'no', 'due', 'amt');
 INSERT INTO rel_t.k4 VALUES ('A', current_date - 2, 100), ('B', current_date - 2, 200);
 SELECT is(rel_t.send('rel_t.k4', 'A'), 1, 'K4 setup: level 3 of A sent');
 UPDATE rel_t.k4 SET no = CASE no WHEN 'A' THEN 'B' ELSE 'A' END;
-SELECT todo('K4: keys without an immediate unique index: history follows the key, not the row', 3);
 SELECT is(rel_t.live('rel_t.k4', 'B'), 'pending L4 100', 'K4: swapped keys: the invoice sent level 3 (now B) goes on with level 4');
 SELECT is(rel_t.live('rel_t.k4', 'A'), 'pending L3 200', 'K4: swapped keys: the other (now A) still gets level 3');
 UPDATE rel_t.k4 SET no = 'B2' WHERE no = 'B';
