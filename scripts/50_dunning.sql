@@ -459,7 +459,7 @@ COMMENT ON FUNCTION ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text) IS
 -- ---------------------------------------------------------------------
 -- the reminders due, for BI tools
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.dunning_due AS
+CREATE VIEW ar_credit.dunning_due WITH (security_barrier) AS
 SELECT q.id, ar_credit.qualified_name(q.source) AS source, q.invoice_key, q.customer_key, q.level, q.channel,
        q.label, q.remind_on, q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
   FROM ar_credit.dunning_queue AS q

@@ -672,8 +672,7 @@ build_insert(StringInfo sql, TrackedRel *t)
 	appendStringInfo(sql,
 					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
 					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
-					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS "),"
-					 " e AS (" PAYMENT_EVENT_INSERT("r") ")"
+					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS ")%s"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
@@ -681,7 +680,9 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 " CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
 					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, $2,"
 					 " NULL, 5, r.amount) AS n) AS x WHERE r.live AND x.n IS NOT NULL",
-					 source(t, false, !t->unique_key));
+					 source(t, false, !t->unique_key),
+	/* a row inserted paid is a payment only with its date (paid_on mapped) */
+					 t->paid_on ? ", e AS (" PAYMENT_EVENT_INSERT("r") ")" : "");
 }
 
 #define RECEIVABLE_SET(s) \
@@ -694,33 +695,33 @@ static void
 build_upsert(StringInfo sql, TrackedRel *t)
 {
 	/*
-	 * The receivables of rows already mirrored are updated (a join: no
-	 * speculative insertion, no extra lock record per row), those whose
-	 * mapping gives nothing new are left alone; the keys not mirrored yet
-	 * are inserted.  Rows the filter leaves out become receivables only if
-	 * they were one: a vendor bill never enters the mirror, an invoice that
-	 * leaves the filter is ignored from then on.  The changed receivables
-	 * are returned for the queue and the events.
+	 * Rows the filter leaves out become receivables only if they were one:
+	 * a vendor bill never enters the mirror, an invoice that leaves the
+	 * filter is ignored from then on.  Receivables the mapping gives nothing
+	 * new are left alone.  (Measured: an UPDATE join plus an INSERT of the
+	 * missing keys cost more than this, even though ON CONFLICT locks each
+	 * row before updating it.)
 	 */
 	appendStringInfo(sql,
-					 "WITH s AS MATERIALIZED (SELECT x.*, " CLASS_OF("x") " AS cls FROM %s AS x),"
-					 " u AS (UPDATE ar_credit.receivable AS r SET " RECEIVABLE_SET("s")
-					 " FROM s WHERE r.source = $1 AND NOT r.gone AND r.item_key = s.k"
-					 " AND (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
-					 " IS DISTINCT FROM (s.cust, s.cur, s.issued, s.due, s.amt, s.st, s.cls)"
-					 " RETURNING " CHANGED_COLS "),"
-					 " i AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, s.cls, s.paid, s.amt"
-					 " FROM s WHERE s.incl AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
-					 " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)"
-					 /* a writer of the same new key in another session got there first */
-					 " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
-					 " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency, issued_on = EXCLUDED.issued_on,"
-					 " due_date = EXCLUDED.due_date, amount = EXCLUDED.amount, status = EXCLUDED.status,"
-					 " class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date, updated_at = pg_catalog.now()"
-					 " RETURNING " CHANGED_COLS ")"
-					 " SELECT * FROM u UNION ALL SELECT * FROM i",
-					 source(t, false, !t->unique_key));
+					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
+					 " FROM %s AS s", source(t, false, !t->unique_key));
+	if (t->filter)
+		appendStringInfoString(sql,
+							   " WHERE s.incl OR EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
+							   " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)");
+	appendStringInfoString(sql,
+						   " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
+						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
+						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
+						   " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
+						   " paid_on = COALESCE(EXCLUDED.paid_on, CASE WHEN EXCLUDED.class = 'paid' AND r.class <> 'paid'"
+						   " THEN $3 WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
+						   " updated_at = pg_catalog.now()"
+						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
+						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
+						   " EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
+						   " RETURNING " CHANGED_COLS);
 }
 
 /*

@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(291);
+SELECT plan(292);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -699,6 +699,10 @@ SELECT is((SELECT count(*) FROM pg_proc
               AND NOT coalesce(proconfig::text LIKE '%search_path=%', false)), 0::bigint,
           'every SECURITY DEFINER function pins search_path');
 SELECT is(current_setting('ar_credit.notify'), 'off', 'ar_credit.notify is off by default');
+-- Regression (issue 18): a leaky function showed rows dunning_due hides
+SELECT is((SELECT count(*) FROM pg_class WHERE relnamespace = 'ar_credit'::regnamespace AND relkind = 'v'
+             AND NOT coalesce(reloptions @> ARRAY['security_barrier=true'], false)), 0::bigint,
+          'every view of ar_credit is a security barrier');
 -- Regression (issue 18): deleting a policy in use made every write to the tracked table fail
 CREATE TABLE dunning_t.strict_inv (no int PRIMARY KEY, due date, amt numeric);
 SELECT ar_credit.track('dunning_t.strict_inv', 'no', 'due', 'amt', policy => 'strict');

@@ -614,7 +614,7 @@ COMMENT ON FUNCTION ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text) IS
 -- ---------------------------------------------------------------------
 -- the reminders due, for BI tools
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.dunning_due AS
+CREATE VIEW ar_credit.dunning_due WITH (security_barrier) AS
 SELECT q.id, ar_credit.qualified_name(q.source) AS source, q.invoice_key, q.customer_key, q.level, q.channel,
        q.label, q.remind_on, q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
   FROM ar_credit.dunning_queue AS q
@@ -709,7 +709,7 @@ CREATE TABLE ar_credit.receivable (
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
-COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone ar_credit.timezone)';
+COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone UTC)';
 COMMENT ON COLUMN ar_credit.receivable.amount IS 'open amount in major units; below zero a credit';
 COMMENT ON COLUMN ar_credit.receivable.status IS 'the status word the mapping gives (after status_map)';
 COMMENT ON COLUMN ar_credit.receivable.class IS 'open, suspended, credit, paid, closed or ignored (ar_credit.item_class)';
@@ -1434,7 +1434,9 @@ CREATE EVENT TRIGGER ar_credit_ddl_command_end ON ddl_command_end
 -- ---------------------------------------------------------------------
 -- views of open receivables (BI tools)
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.open_invoices AS
+-- security_barrier: a leaky function in a reader's WHERE clause sees only the
+-- rows the view shows (issue 18)
+CREATE VIEW ar_credit.open_invoices WITH (security_barrier) AS
 SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, r.customer_key, r.currency,
        r.due_date, r.amount AS amount_due,
        CURRENT_DATE - CASE WHEN pg_catalog.isfinite(r.due_date) THEN r.due_date ELSE CURRENT_DATE END AS days_past_due,
@@ -1450,7 +1452,7 @@ SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, 
 COMMENT ON VIEW ar_credit.open_invoices IS
     'open, disputed and credit items of the tracked tables with their next reminder (credits as negative amounts, so balances net)';
 
-CREATE VIEW ar_credit.aging_report AS
+CREATE VIEW ar_credit.aging_report WITH (security_barrier) AS
 SELECT o.source, o.customer_key, o.currency,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 0), 0) AS current,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 1), 0) AS d1_30,
