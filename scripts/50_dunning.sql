@@ -48,6 +48,7 @@ CREATE TRIGGER dunning_step_invalidate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
     FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 
+
 CREATE TYPE ar_credit.reminder AS (level pg_catalog.int4, remind_on pg_catalog.date,
                                    channel pg_catalog.text, label pg_catalog.text);
 COMMENT ON TYPE ar_credit.reminder IS 'a reminder to send: level, date, channel and label';
@@ -130,6 +131,36 @@ AS 'MODULE_PATHNAME', 'receivable_qualified_name'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.qualified_name(pg_catalog.regclass) IS
     'schema.table of a relation, quoted where needed, whatever the search_path: the source column of the views';
+
+-- A policy a tracked table uses cannot disappear: every write to that table
+-- would fail in the trigger (unknown policy), a failure only we could fix.
+CREATE FUNCTION ar_credit.dunning_step_in_use()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone record;
+BEGIN
+    SELECT t.policy, pg_catalog.string_agg(ar_credit.qualified_name(t.relid), ', ' ORDER BY t.relid::pg_catalog.text) AS tables
+      INTO gone
+      FROM ar_credit.tracked_table AS t
+     WHERE NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = t.policy)
+     GROUP BY t.policy
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dunning policy "%" is used by %', ar_credit.clip(gone.policy), gone.tables
+              USING ERRCODE = '23503',
+                    HINT = 'Track those tables with another policy first (ar_credit.track(..., policy => ...)).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.dunning_step_in_use() IS
+    'statement trigger of dunning_step: refuses to remove the last step of a policy a tracked table uses';
+CREATE TRIGGER dunning_step_in_use
+    AFTER UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_step_in_use();
 
 -- ---------------------------------------------------------------------
 -- the queue

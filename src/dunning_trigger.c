@@ -249,7 +249,10 @@ tracking_resync(PG_FUNCTION_ARGS)
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
 	n = ar_track_run_mapped(t, TP_UPSERT, TR_CHANGED);
 	if (n > 0)
+	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
+		(void) ar_track_run(t, TP_EVENTS, NULL);
+	}
 
 	ar_track_restore_user(save_user, save_sec);
 	AtEOXact_GUC(true, level);

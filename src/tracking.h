@@ -36,6 +36,7 @@ typedef enum TrackPlan
 	TP_VANISHED,				/* receivables whose row is no longer in the table */
 	TP_VANISHED_MAPPED,			/* receivables whose key no mapped row has (resync) */
 	TP_RECONCILE,				/* the dunning queue follows the changed receivables */
+	TP_EVENTS,					/* payments and alerts the changed receivables show */
 	TP_NPLANS
 } TrackPlan;
 

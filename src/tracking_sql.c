@@ -634,11 +634,24 @@ source(TrackedRel *t, bool old, bool distinct)
 	"CASE WHEN " s ".incl THEN ar_credit.item_class(" s ".st, " s ".amt, " s ".due) ELSE 'ignored' END"
 
 #define RECEIVABLE_COLS \
-	"(source, item_key, customer_key, currency, issued_on, due_date, amount, status, class, paid_on)"
+	"(source, item_key, customer_key, currency, issued_on, due_date, amount, status, class, paid_on, first_amount)"
 
 #define CHANGED_COLS \
 	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
-	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live"
+	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on"
+
+/*
+ * The payments the changed receivables show (SPEC section 8): an invoice
+ * that closed as paid, or one first seen paid with its payment date, gives
+ * one row of ar_credit.payment_event.
+ */
+#define PAYMENT_EVENT_INSERT(c) \
+	"INSERT INTO ar_credit.payment_event (receivable_id, source, invoice_key, customer_key, currency, amount," \
+	" due_date, paid_on, days_late)" \
+	" SELECT " c ".id, $1, " c ".item_key, " c ".customer_key, " c ".currency, " c ".first_amount, " c ".due_date," \
+	" " c ".paid_on, " c ".paid_on - " c ".due_date FROM " c \
+	" WHERE " c ".class = 'paid' AND " c ".paid_on IS NOT NULL AND pg_catalog.isfinite(" c ".due_date)" \
+	" AND (" c ".prev_class IS NULL OR " c ".prev_class IN ('open', 'suspended'))"
 
 static void
 build_insert(StringInfo sql, TrackedRel *t)
@@ -646,8 +659,9 @@ build_insert(StringInfo sql, TrackedRel *t)
 	/* a new key: its receivable, and its first reminder while it is owed */
 	appendStringInfo(sql,
 					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid"
-					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS ")"
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
+					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS "),"
+					 " e AS (" PAYMENT_EVENT_INSERT("r") ")"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
@@ -668,7 +682,7 @@ build_upsert(StringInfo sql, TrackedRel *t)
 	 */
 	appendStringInfo(sql,
 					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid"
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
 					 " FROM %s AS s", source(t, false, !t->unique_key));
 	if (t->filter)
 		appendStringInfoString(sql,
@@ -678,7 +692,7 @@ build_upsert(StringInfo sql, TrackedRel *t)
 						   " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
 						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
 						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
-						   " status = EXCLUDED.status, class = EXCLUDED.class,"
+						   " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
 						   " paid_on = COALESCE(EXCLUDED.paid_on, CASE WHEN EXCLUDED.class = 'paid' AND r.class <> 'paid'"
 						   " THEN $3 WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
 						   " updated_at = pg_catalog.now()"
@@ -724,6 +738,34 @@ build_reconcile(StringInfo sql)
 						   " state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'"
 						   " WHEN q.state = 'claimed' THEN 'claimed' ELSE 'pending' END,"
 						   " updated_at = pg_catalog.now()");
+}
+
+static void
+build_events(StringInfo sql)
+{
+	/*
+	 * Payments, and the alerts a change of habit raises where it happens
+	 * (SPEC section 9): a customer's first late payment, an open invoice's
+	 * due date moved later (a delay granted or asked for).  Each alert is
+	 * announced with NOTIFY ar_credit_alert, its id as payload.
+	 */
+	appendStringInfoString(sql,
+						   "WITH p AS (" PAYMENT_EVENT_INSERT(TR_CHANGED) " RETURNING customer_key, invoice_key, days_late,"
+						   " amount, currency, due_date, paid_on),"
+						   " a AS (INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)"
+						   " SELECT DISTINCT ON (p.customer_key) p.customer_key, 'first_late_payment', $1, p.invoice_key,"
+						   " pg_catalog.jsonb_build_object('days_late', p.days_late, 'amount', p.amount, 'currency', p.currency,"
+						   " 'due_date', p.due_date, 'paid_on', p.paid_on)"
+						   " FROM p WHERE p.days_late > 0 AND p.customer_key IS NOT NULL AND NOT EXISTS"
+						   " (SELECT 1 FROM ar_credit.payment_event AS e WHERE e.customer_key = p.customer_key AND e.days_late > 0)"
+						   " UNION ALL"
+						   " SELECT c.customer_key, 'due_date_pushed', $1, c.item_key,"
+						   " pg_catalog.jsonb_build_object('from', c.prev_due, 'to', c.due_date, 'days', c.due_date - c.prev_due,"
+						   " 'amount', c.amount, 'currency', c.currency)"
+						   " FROM " TR_CHANGED " AS c WHERE c.live AND c.prev_class IN ('open', 'suspended')"
+						   " AND c.due_date > c.prev_due AND pg_catalog.isfinite(c.due_date)"
+						   " RETURNING id)"
+						   " SELECT pg_catalog.pg_notify('ar_credit_alert', a.id::pg_catalog.text) FROM a WHERE $2 IS NOT NULL");
 }
 
 static void
@@ -823,6 +865,9 @@ build_sql(TrackedRel *t, TrackPlan kind)
 								   " WHERE r.source = $1 AND NOT r.gone AND $2 IS NOT NULL AND NOT EXISTS"
 								   " (SELECT 1 FROM " TR_MAPPED " AS m WHERE m.k OPERATOR(pg_catalog.=) r.item_key)"
 								   " RETURNING " CHANGED_COLS);
+			break;
+		case TP_EVENTS:
+			build_events(&sql);
 			break;
 		case TP_RECONCILE:
 			build_reconcile(&sql);
@@ -1109,5 +1154,8 @@ ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 			return;
 	}
 	if (run(t, TP_UPSERT, TR_CHANGED) > 0)
+	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
+		(void) ar_track_run(t, TP_EVENTS, NULL);
+	}
 }

@@ -47,6 +47,171 @@ COMMENT ON CAST (pg_catalog.varchar AS ar_credit.payment_terms) IS
 -- 20 aging (SPEC section 11 / issue 16: aggregate states Citus can combine)
 -- ---------------------------------------------------------------------
 
+-- The aggregates' state becomes ar_credit.aging_state instead of internal
+-- (doc/scale-out.md).  An aggregate's state type cannot be altered: the four
+-- aggregates and their support functions are dropped and created again (a
+-- user view that calls them must be dropped before the update and created
+-- again after it; the update stops first, naming those views).
+DO $$
+DECLARE
+    users text;
+BEGIN
+    -- a view depends on them through its rewrite rule: name the view
+    SELECT pg_catalog.string_agg(DISTINCT coalesce('view ' OPERATOR(pg_catalog.||) r.ev_class::pg_catalog.regclass::pg_catalog.text,
+                                                   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)), ', ')
+      INTO users
+      FROM pg_catalog.pg_depend AS d
+      LEFT JOIN pg_catalog.pg_rewrite AS r
+        ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+       AND r.oid OPERATOR(pg_catalog.=) d.objid
+     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+       AND d.deptype OPERATOR(pg_catalog.=) 'n'
+       AND d.refobjid OPERATOR(pg_catalog.=) ANY (ARRAY[
+             'ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[])'::pg_catalog.regprocedure,
+             'ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date)'::pg_catalog.regprocedure,
+             'ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4)'::pg_catalog.regprocedure,
+             'ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4)'::pg_catalog.regprocedure]::pg_catalog.oid[]);
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot update ar_credit: % use the aggregates aging, paydex or avg_days_beyond_terms', users
+            USING ERRCODE = '2BP01',
+                  DETAIL = 'Version 0.3.0 gives these aggregates a new state type, which needs them dropped and created again.',
+                  HINT = 'Save the definitions of those objects, drop them, run ALTER EXTENSION ar_credit UPDATE, then create them again.';
+    END IF;
+END
+$$;
+DROP AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[]);
+DROP AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date);
+DROP AGGREGATE ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4);
+DROP AGGREGATE ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4);
+DROP FUNCTION ar_credit.aging_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.date,
+                                      pg_catalog.date, pg_catalog.int4[]);
+DROP FUNCTION ar_credit.aging_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.date, pg_catalog.date);
+DROP FUNCTION ar_credit.aging_finalfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.aging_combinefn(pg_catalog.internal, pg_catalog.internal);
+DROP FUNCTION ar_credit.aging_serialfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.aging_deserialfn(pg_catalog.bytea, pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_beyond_terms_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.int4);
+DROP FUNCTION ar_credit.kpi_signed_days_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.int4);
+DROP FUNCTION ar_credit.kpi_avg_days_finalfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_paydex_finalfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_combinefn(pg_catalog.internal, pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_serialfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_deserialfn(pg_catalog.bytea, pg_catalog.internal);
+
+-- The state of the aggregates: a real type, not internal, so that Citus can
+-- compute partial aggregates on the nodes that hold the rows and combine them
+-- where the query runs (it ships a partial state as its text form).
+CREATE TYPE ar_credit.aging_state;
+CREATE FUNCTION ar_credit.aging_state_in(pg_catalog.cstring)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_in(pg_catalog.cstring) IS
+    'text input of aging_state (partial aggregate states shipped between nodes)';
+CREATE FUNCTION ar_credit.aging_state_out(ar_credit.aging_state)
+RETURNS pg_catalog.cstring AS 'MODULE_PATHNAME', 'aging_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_out(ar_credit.aging_state) IS
+    'text output of aging_state: "aging {bounds} total ..." or "kpi amount weighted", - for an empty total';
+CREATE TYPE ar_credit.aging_state (
+    INPUT = ar_credit.aging_state_in,
+    OUTPUT = ar_credit.aging_state_out,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = plain
+);
+COMMENT ON TYPE ar_credit.aging_state IS
+    'transition state of aging, avg_days_beyond_terms and paydex: exact per-bucket sums';
+
+CREATE FUNCTION ar_credit.aging_state_combine(ar_credit.aging_state, ar_credit.aging_state)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_combine(ar_credit.aging_state, ar_credit.aging_state) IS
+    'combine function of aging, avg_days_beyond_terms and paydex (parallel query, Citus)';
+
+-- aging(amount, due, as_of [, bounds]) -> numeric[]
+CREATE FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                        pg_catalog.date, pg_catalog.int4[])
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                           pg_catalog.date, pg_catalog.int4[]) IS
+    'transition function of aging(amount, due, as_of, bounds)';
+CREATE FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                        pg_catalog.date)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_transfn_default'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                           pg_catalog.date) IS
+    'transition function of aging(amount, due, as_of)';
+CREATE FUNCTION ar_credit.aging_finalfn(ar_credit.aging_state)
+RETURNS pg_catalog.numeric[] AS 'MODULE_PATHNAME', 'aging_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_finalfn(ar_credit.aging_state) IS
+    'final function of aging: the bucket totals';
+
+CREATE AGGREGATE ar_credit.aging(amount pg_catalog.numeric, due pg_catalog.date, as_of pg_catalog.date,
+                                 bounds pg_catalog.int4[]) (
+    SFUNC = ar_credit.aging_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.aging_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[]) IS
+    'amount per aging bucket: {current, up to bounds[1], ..., beyond the last bound}; NULL rows skipped, NULL without rows';
+
+CREATE AGGREGATE ar_credit.aging(amount pg_catalog.numeric, due pg_catalog.date, as_of pg_catalog.date) (
+    SFUNC = ar_credit.aging_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.aging_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date) IS
+    'amount per aging bucket {current, 1-30, 31-60, 61-90, >90}; NULL rows skipped, NULL without rows';
+
+-- collection KPIs
+CREATE FUNCTION ar_credit.kpi_beyond_terms_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'kpi_beyond_terms_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_beyond_terms_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4) IS
+    'transition function of avg_days_beyond_terms (days clamped at 0)';
+CREATE FUNCTION ar_credit.kpi_signed_days_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'kpi_signed_days_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_signed_days_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4) IS
+    'transition function of paydex (signed days)';
+CREATE FUNCTION ar_credit.kpi_avg_days_finalfn(ar_credit.aging_state)
+RETURNS pg_catalog.numeric AS 'MODULE_PATHNAME', 'kpi_avg_days_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_avg_days_finalfn(ar_credit.aging_state) IS
+    'final function of avg_days_beyond_terms';
+CREATE FUNCTION ar_credit.kpi_paydex_finalfn(ar_credit.aging_state)
+RETURNS pg_catalog.int4 AS 'MODULE_PATHNAME', 'kpi_paydex_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_paydex_finalfn(ar_credit.aging_state) IS
+    'final function of paydex';
+
+CREATE AGGREGATE ar_credit.avg_days_beyond_terms(amount pg_catalog.numeric, days_late pg_catalog.int4) (
+    SFUNC = ar_credit.kpi_beyond_terms_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.kpi_avg_days_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4) IS
+    'amount-weighted average days beyond terms (early payments count as 0), 2 decimals; rows with amount <= 0 ignored';
+
+CREATE AGGREGATE ar_credit.paydex(amount pg_catalog.numeric, days_late pg_catalog.int4) (
+    SFUNC = ar_credit.kpi_signed_days_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.kpi_paydex_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4) IS
+    'payment index 1-100 from amount-weighted days late: 100 = 30 days early, 80 = on time, 50 = 30 late, 20 = 120+ late';
+
 -- ---------------------------------------------------------------------
 -- 50 dunning (SPEC sections 7 and 10: tracking any finance table, workers)
 -- ---------------------------------------------------------------------
@@ -67,6 +232,7 @@ DROP FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_cat
 REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.tracked_table FROM ar_credit_writer;
 REVOKE ALL ON SEQUENCE ar_credit.dunning_queue_id_seq FROM ar_credit_writer;
 ALTER TABLE ar_credit.dunning_queue RENAME TO dunning_queue_0_2;
+ALTER TABLE ar_credit.dunning_queue_0_2 RENAME CONSTRAINT dunning_queue_state_check TO dunning_queue_0_2_state_check;
 ALTER INDEX ar_credit.dunning_queue_pkey RENAME TO dunning_queue_0_2_pkey;
 ALTER INDEX ar_credit.dunning_queue_live RENAME TO dunning_queue_0_2_live;
 ALTER INDEX ar_credit.dunning_queue_todo RENAME TO dunning_queue_0_2_todo;
@@ -118,6 +284,36 @@ AS 'MODULE_PATHNAME', 'receivable_qualified_name'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.qualified_name(pg_catalog.regclass) IS
     'schema.table of a relation, quoted where needed, whatever the search_path: the source column of the views';
+
+-- A policy a tracked table uses cannot disappear: every write to that table
+-- would fail in the trigger (unknown policy), a failure only we could fix.
+CREATE OR REPLACE FUNCTION ar_credit.dunning_step_in_use()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone record;
+BEGIN
+    SELECT t.policy, pg_catalog.string_agg(ar_credit.qualified_name(t.relid), ', ' ORDER BY t.relid::pg_catalog.text) AS tables
+      INTO gone
+      FROM ar_credit.tracked_table AS t
+     WHERE NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = t.policy)
+     GROUP BY t.policy
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dunning policy "%" is used by %', ar_credit.clip(gone.policy), gone.tables
+              USING ERRCODE = '23503',
+                    HINT = 'Track those tables with another policy first (ar_credit.track(..., policy => ...)).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.dunning_step_in_use() IS
+    'statement trigger of dunning_step: refuses to remove the last step of a policy a tracked table uses';
+CREATE TRIGGER dunning_step_in_use
+    AFTER UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_step_in_use();
 
 -- ---------------------------------------------------------------------
 -- the queue
@@ -431,7 +627,10 @@ CREATE TABLE ar_credit.receivable (
     last_sent_on pg_catalog.date,
     gone         pg_catalog.bool NOT NULL DEFAULT false,
     first_seen   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    first_amount pg_catalog.numeric,
+    prev_class   pg_catalog.text,
+    prev_due     pg_catalog.date
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
@@ -442,10 +641,57 @@ COMMENT ON COLUMN ar_credit.receivable.class IS 'open, suspended, credit, paid, 
 COMMENT ON COLUMN ar_credit.receivable.paid_on IS 'the day it was paid: the paid_on mapping, else the day it was seen paid';
 COMMENT ON COLUMN ar_credit.receivable.last_level IS 'the highest reminder level sent';
 COMMENT ON COLUMN ar_credit.receivable.last_sent_on IS 'the day the last reminder was sent';
+COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the item was first seen: what a payment of it weighs';
+COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
+COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.receivable', 'id'), '');
+
+-- Payments, as the tracking trigger sees them (SPEC section 8): one row per
+-- invoice that closed as paid, or was first seen paid with its payment date.
+CREATE TABLE ar_credit.payment_event (
+    id            pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source        pg_catalog.regclass NOT NULL,
+    invoice_key   pg_catalog.text NOT NULL,
+    customer_key  pg_catalog.text,
+    amount        pg_catalog.numeric,
+    due_date      pg_catalog.date NOT NULL,
+    paid_on       pg_catalog.date NOT NULL,
+    days_late     pg_catalog.int4 NOT NULL,
+    currency      pg_catalog.text,
+    receivable_id pg_catalog.int8,
+    recorded_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ar_credit.payment_event IS
+    'payments of tracked invoices: one row per invoice that closed as paid (paid_on from the paid_on mapping, else the day it was seen paid); paydex and avg_days_beyond_terms run on it';
+COMMENT ON COLUMN ar_credit.payment_event.amount IS 'the invoice''s open amount when first seen';
+COMMENT ON COLUMN ar_credit.payment_event.days_late IS 'paid_on - due_date (negative: paid early)';
+CREATE INDEX payment_event_customer ON ar_credit.payment_event (customer_key, paid_on);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_event', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_event', 'id'), '');
+
+-- Alerts on a customer's changing habits (SPEC section 9), raised where the
+-- event happens; each is announced with NOTIFY ar_credit_alert (its id).
+CREATE TABLE ar_credit.alert (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    customer_key pg_catalog.text,
+    kind         pg_catalog.text NOT NULL
+                 CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['first_late_payment', 'paydex_drop', 'due_date_pushed',
+                                                               'broken_promise', 'limit_exceeded', 'risk_class_down'])),
+    detail       pg_catalog.jsonb,
+    acknowledged pg_catalog.bool NOT NULL DEFAULT false,
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.alert IS
+    'alerts on customers: first_late_payment, due_date_pushed (raised by the tracking trigger), paydex_drop, risk_class_down, limit_exceeded, broken_promise; NOTIFY ar_credit_alert carries the id';
+COMMENT ON COLUMN ar_credit.alert.detail IS 'what happened, as JSON (days late, dates, amounts, ...)';
+CREATE INDEX alert_open ON ar_credit.alert (customer_key, at) WHERE NOT acknowledged;
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.alert', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'), '');
 
 -- ---------------------------------------------------------------------
 -- the mapping of tracked and related tables
@@ -545,7 +791,7 @@ COMMENT ON FUNCTION ar_credit.owner_call(pg_catalog.text, pg_catalog.regclass, p
 -- own statement triggers only)
 CREATE OR REPLACE FUNCTION ar_credit.tracked_family(invoices pg_catalog.regclass)
 RETURNS SETOF pg_catalog.regclass
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     WITH RECURSIVE f(relid) AS (
@@ -673,13 +919,15 @@ BEGIN
               DETAIL = 'A crash empties it but would leave its receivables and reminders behind.',
               HINT = pg_catalog.format('ALTER TABLE %s SET LOGGED, then track it.', invoices);
     END IF;
+    -- Citus: a table it manages (distributed, reference, or local) is written on
+    -- several nodes, the queue lives on one (doc/scale-out.md)
     IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
-        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1'
-                ' AND partmethod OPERATOR(pg_catalog.<>) ''n'')' INTO kv USING invoices;
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+           INTO kv USING invoices;
         IF kv.exists THEN
-            RAISE EXCEPTION 'cannot track distributed table %', invoices USING ERRCODE = '0A000',
-                  DETAIL = 'The dunning queue lives on the coordinator; the trigger cannot follow writes on the shards.',
-                  HINT = 'See "Citus" in doc/scale-out.md for the supported topology.';
+            RAISE EXCEPTION 'cannot track "%": it is a Citus distributed table', invoices USING ERRCODE = '0A000',
+                  DETAIL = 'The dunning queue lives on one node; the reminders of rows spread over several nodes would be queued and cancelled on different nodes.',
+                  HINT = 'Track a table that is not distributed (see doc/scale-out.md).';
         END IF;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = pol) THEN
@@ -1058,10 +1306,15 @@ BEGIN
         RETURN;
     END IF;
     PERFORM ar_credit.check_mappings(TG_TAG);
-    -- the tracked tables whose family lacks a trigger, or has one it should not
+    -- the tracked tables whose family lacks a trigger (a new partition or
+    -- child); only once the table itself has its triggers: while pg_restore
+    -- runs, they come after the tables, and it creates them itself
     FOR t IN
         SELECT x.relid FROM ar_credit.tracked_table AS x
-         WHERE EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
+         WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
+                        WHERE g.tgrelid OPERATOR(pg_catalog.=) x.relid::pg_catalog.oid
+                          AND g.tgname = 'ar_credit_dunning_ins')
+           AND EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
                         JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) f::pg_catalog.oid
                        WHERE c.relkind IN ('r', 'p')
                          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
@@ -1161,7 +1414,8 @@ COMMENT ON COLUMN ar_credit.aging_report.total IS 'total open amount (sum of the
 -- privileges: the triggers write as the extension's owner; the table
 -- owners call track() and its kin, which check ownership themselves
 -- ---------------------------------------------------------------------
-REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related FROM PUBLIC;
+REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related, ar_credit.payment_event,
+              ar_credit.alert FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.untrack_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.track_related_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
@@ -1169,6 +1423,7 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.drop_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_triggers(pg_catalog.regclass, pg_catalog.text, pg_catalog.text),
+                       ar_credit.tracked_family(pg_catalog.regclass),
                        ar_credit.dunning_resync(pg_catalog.regclass),
                        ar_credit.mapping_check(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text),
                        ar_credit.mapping_type(pg_catalog.regclass, pg_catalog.text),
@@ -1176,7 +1431,8 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.mapping_follow(), ar_credit.ddl_guard(pg_catalog.bool),
                        ar_credit.on_sql_drop(), ar_credit.on_ddl_command_end(), ar_credit.mapping_stash()
   FROM PUBLIC;
-GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_reader, ar_credit_worker;
+GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report, ar_credit.payment_event, ar_credit.alert
+   TO ar_credit_reader, ar_credit_worker;
 
 -- The rows of 0.2.0.  One receivable per invoice the queue knew, its history
 -- (the highest level sent) from the reminders sent; live while the invoice
@@ -1184,7 +1440,7 @@ GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_rea
 -- The event triggers stand aside while ar_credit rebuilds its own triggers.
 SELECT ar_credit.ddl_guard(true);
 INSERT INTO ar_credit.receivable (source, item_key, customer_key, currency, due_date, amount, class,
-                                  last_level, last_sent_on, gone)
+                                  last_level, last_sent_on, gone, first_amount)
 SELECT q.source, q.invoice_key,
        (pg_catalog.array_agg(q.customer_key ORDER BY q.id DESC))[1],
        (pg_catalog.array_agg(q.currency ORDER BY q.id DESC))[1],
@@ -1194,7 +1450,8 @@ SELECT q.source, q.invoice_key,
             WHEN pg_catalog.bool_or(q.state IN ('pending', 'claimed')) THEN 'open' ELSE 'closed' END,
        COALESCE(pg_catalog.max(q.level) FILTER (WHERE q.state = 'sent'), 0),
        (pg_catalog.max(q.sent_at) FILTER (WHERE q.state = 'sent'))::pg_catalog.date,
-       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source)
+       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source),
+       (pg_catalog.array_agg(q.amount_due ORDER BY q.id))[1]
   FROM ar_credit.dunning_queue_0_2 AS q
  GROUP BY q.source, q.invoice_key
  ORDER BY pg_catalog.min(q.id);
@@ -1208,9 +1465,10 @@ SELECT o.id, o.source, o.invoice_key, o.customer_key, o.level, o.channel, o.labe
   FROM ar_credit.dunning_queue_0_2 AS o
   JOIN ar_credit.receivable AS r ON r.source = o.source AND r.item_key = o.invoice_key
  ORDER BY o.id;
-SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'),
-                         GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
-                                  (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s), 1));
+SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), x.v)
+  FROM (SELECT GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
+                        (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s WHERE s.is_called)) AS v) AS x
+ WHERE x.v IS NOT NULL;
 -- 0.2.0 mapped column names; 0.3.0 keeps columns and expressions as SQL text
 INSERT INTO ar_credit.tracked_table (relid, key_column, due_column, amount_column, status_column, customer_column,
                                      currency_column, policy, tracked_at)
@@ -1222,7 +1480,13 @@ SELECT t.relid,
        pg_catalog.quote_ident(t.status_column), pg_catalog.quote_ident(t.customer_column),
        pg_catalog.quote_ident(t.currency_column), t.policy, t.tracked_at
   FROM ar_credit.tracked_table_0_2 AS t;
+-- out of the extension (and of its list of tables pg_dump dumps), then gone
+ALTER EXTENSION ar_credit DROP SEQUENCE ar_credit.dunning_queue_0_2_id_seq;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.dunning_queue_0_2;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.tracked_table_0_2;
 DROP TABLE ar_credit.dunning_queue_0_2, ar_credit.tracked_table_0_2;
+-- untrack() is the table owner's now, as in a fresh install
+GRANT EXECUTE ON FUNCTION ar_credit.untrack(pg_catalog.regclass) TO PUBLIC;
 -- every tracked table gets the 0.3.0 triggers and is brought in step
 SELECT ar_credit.attach_dunning_triggers(t.relid), ar_credit.dunning_resync(t.relid)
   FROM ar_credit.tracked_table AS t;
