@@ -671,7 +671,8 @@ build_insert(StringInfo sql, TrackedRel *t)
 	/* a new key: its receivable, and its first reminder while it is owed */
 	appendStringInfo(sql,
 					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
+					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
 					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS ")%s"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
@@ -704,7 +705,8 @@ build_upsert(StringInfo sql, TrackedRel *t)
 	 */
 	appendStringInfo(sql,
 					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
+					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
 					 " FROM %s AS s", source(t, false, !t->unique_key));
 	if (t->filter)
 		appendStringInfoString(sql,
@@ -715,8 +717,8 @@ build_upsert(StringInfo sql, TrackedRel *t)
 						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
 						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
 						   " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
-						   " paid_on = COALESCE(EXCLUDED.paid_on, CASE WHEN EXCLUDED.class = 'paid' AND r.class <> 'paid'"
-						   " THEN $3 WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
+						   " paid_on = CASE WHEN EXCLUDED.class = 'paid' THEN COALESCE(EXCLUDED.paid_on,"
+						   " CASE WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END) END,"
 						   " updated_at = pg_catalog.now()"
 						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
 						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"

@@ -264,7 +264,7 @@ RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'receivable_is_status_word'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.is_status_word(pg_catalog.text) IS
-    'true for a class name (open, closed, suspended, ignored, paid, credit) or a word of the status vocabulary: what a status_map may map to';
+    'true for a word of the status vocabulary, class names included (open, closed, suspended, ignored, paid): what a status_map may map to; not credit, which only a negative amount makes';
 
 CREATE OR REPLACE FUNCTION ar_credit.currency_exponent(currency pg_catalog.text)
 RETURNS pg_catalog.int4
