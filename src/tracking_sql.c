@@ -652,6 +652,11 @@ source(TrackedRel *t, bool old, bool distinct)
 	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
 	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on"
 
+/* what the first reminders of new receivables need */
+#define INSERTED_COLS \
+	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class," \
+	" (r.class IN ('open', 'suspended')) AS live"
+
 /*
  * The payments the changed receivables show (SPEC section 8): an invoice
  * that closed as paid, or one first seen paid with its payment date, gives
@@ -673,7 +678,7 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
 					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
 					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
-					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS ")%s"
+					 " FROM %s AS s WHERE s.incl RETURNING %s)%s"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
@@ -682,6 +687,8 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, $2,"
 					 " NULL, 5, r.amount) AS n) AS x WHERE r.live AND x.n IS NOT NULL",
 					 source(t, false, !t->unique_key),
+	/* only what the queue needs, and a payment's figures when there can be one */
+					 t->paid_on ? CHANGED_COLS : INSERTED_COLS,
 	/* a row inserted paid is a payment only with its date (paid_on mapped) */
 					 t->paid_on ? ", e AS (" PAYMENT_EVENT_INSERT("r") ")" : "");
 }
