@@ -280,6 +280,8 @@ BEGIN
     IF NOT pg_catalog.isfinite(as_of) THEN
         RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
     END IF;
+    -- promises whose date passed unpaid are broken before anything is claimed
+    PERFORM ar_credit.process_holds(as_of);
     RETURN QUERY
     WITH c AS (
         SELECT q.id
@@ -359,13 +361,13 @@ BEGIN
           FROM (SELECT s.receivable_id, max(s.level) AS level, max(s.policy) AS policy FROM s GROUP BY 1) AS s
          WHERE r.id = s.receivable_id
         RETURNING r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.gone,
-                  r.last_level, s.policy),
+                  r.last_level, r.on_hold, s.policy),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
         SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
                r.due_date, r.amount, r.currency, r.policy,
-               CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END
+               CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL

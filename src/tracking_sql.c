@@ -650,7 +650,8 @@ source(TrackedRel *t, bool old, bool distinct)
 
 #define CHANGED_COLS \
 	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
-	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on"
+	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on," \
+	" r.on_hold"
 
 /* what the first reminders of new receivables need */
 #define INSERTED_COLS \
@@ -765,7 +766,7 @@ build_reconcile(StringInfo sql)
 						   " level, channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 						   " SELECT c.id, $1, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label,"
 						   " (c.n).remind_on, c.due_date, c.amount, c.currency, $2,"
-						   " CASE WHEN c.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
+						   " CASE WHEN c.class = 'suspended' OR c.on_hold THEN 'suspended' ELSE 'pending' END"
 						   " FROM c WHERE c.n IS NOT NULL"
 						   " ON CONFLICT (receivable_id) WHERE state IN " LIVE
 						   " DO UPDATE SET invoice_key = EXCLUDED.invoice_key, customer_key = EXCLUDED.customer_key,"

@@ -435,6 +435,8 @@ BEGIN
     IF NOT pg_catalog.isfinite(as_of) THEN
         RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
     END IF;
+    -- promises whose date passed unpaid are broken before anything is claimed
+    PERFORM ar_credit.process_holds(as_of);
     RETURN QUERY
     WITH c AS (
         SELECT q.id
@@ -514,13 +516,13 @@ BEGIN
           FROM (SELECT s.receivable_id, max(s.level) AS level, max(s.policy) AS policy FROM s GROUP BY 1) AS s
          WHERE r.id = s.receivable_id
         RETURNING r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.gone,
-                  r.last_level, s.policy),
+                  r.last_level, r.on_hold, s.policy),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
         SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
                r.due_date, r.amount, r.currency, r.policy,
-               CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END
+               CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
@@ -705,7 +707,8 @@ CREATE TABLE ar_credit.receivable (
     updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
     first_amount pg_catalog.numeric,
     prev_class   pg_catalog.text,
-    prev_due     pg_catalog.date
+    prev_due     pg_catalog.date,
+    on_hold      pg_catalog.bool NOT NULL DEFAULT false
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
@@ -719,6 +722,7 @@ COMMENT ON COLUMN ar_credit.receivable.last_sent_on IS 'the day the last reminde
 COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the item was first seen: what a payment of it weighs';
 COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
 COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
+COMMENT ON COLUMN ar_credit.receivable.on_hold IS 'an active hold (dispute, hold, promise to pay: ar_credit.dunning_hold) suspends its dunning';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
@@ -1510,6 +1514,255 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report, ar_credit.payment_event, ar_credit.alert
    TO ar_credit_reader, ar_credit_worker;
+
+-- ar_credit install script, section 56: holds on the dunning of one invoice
+-- (SPEC section 9): disputes, holds, and promises to pay that break by
+-- themselves when their date passes unpaid.
+--
+-- A hold suspends the invoice's live reminder (receivable.on_hold) until it
+-- is released or its date passes.  The date passing needs no scheduler:
+-- process_holds(), which claim_reminders() runs before it claims, ends the
+-- holds whose date has passed (a promise kept or broken, a hold expired); a
+-- scheduler may run it too (pg_cron: doc/ar_credit.md).
+
+CREATE TABLE ar_credit.dunning_hold (
+    id              pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    receivable_id   pg_catalog.int8 NOT NULL,
+    source          pg_catalog.regclass NOT NULL,
+    invoice_key     pg_catalog.text NOT NULL,
+    customer_key    pg_catalog.text,
+    kind            pg_catalog.text NOT NULL
+                    CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['dispute', 'promise', 'hold'])),
+    since           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    until           pg_catalog.date,
+    reason          pg_catalog.text,
+    promised_amount pg_catalog.numeric CHECK (promised_amount OPERATOR(pg_catalog.>) 0),
+    amount_at_start pg_catalog.numeric,
+    state           pg_catalog.text NOT NULL DEFAULT 'active'
+                    CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'released', 'kept', 'broken', 'expired'])),
+    ended_at        pg_catalog.timestamptz,
+    created_by      pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    ended_by        pg_catalog.text,
+    CONSTRAINT dunning_hold_promise_dated CHECK (kind OPERATOR(pg_catalog.<>) 'promise' OR until IS NOT NULL)
+);
+COMMENT ON TABLE ar_credit.dunning_hold IS
+    'every hold on an invoice''s dunning: disputes, holds, promises to pay (kept or broken when their date passes)';
+COMMENT ON COLUMN ar_credit.dunning_hold.until IS 'the day it ends by itself (a promise: the day the customer promised to pay by); NULL: until released';
+COMMENT ON COLUMN ar_credit.dunning_hold.amount_at_start IS 'the open amount when the hold was placed: a promise is kept when the invoice is paid, or the promised amount was paid';
+COMMENT ON COLUMN ar_credit.dunning_hold.state IS 'active, released, kept (a promise honoured), broken (a promise not kept by its date), expired (a dated hold or dispute)';
+CREATE INDEX dunning_hold_due ON ar_credit.dunning_hold (until) WHERE state = 'active';
+CREATE INDEX dunning_hold_receivable ON ar_credit.dunning_hold (receivable_id) WHERE state = 'active';
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_hold', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_hold', 'id'), '');
+
+-- The live reminders of some receivables, computed again from what they are
+-- now (class, hold, levels sent), as the tracking trigger computes them; the
+-- receivables must be locked by the caller.  at_once: the next level is due
+-- today, whatever the gap since the last one (a broken promise).
+CREATE OR REPLACE FUNCTION ar_credit.requeue(ids pg_catalog.int8[], as_of pg_catalog.date, at_once pg_catalog.bool)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH c AS MATERIALIZED (
+        SELECT r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.on_hold,
+               COALESCE(t.policy, 'standard') AS policy,
+               CASE WHEN r.class IN ('open', 'suspended') AND NOT r.gone
+                    THEN ar_credit.next_reminder_rec(r.due_date, as_of, r.last_level, COALESCE(t.policy, 'standard'),
+                                                     CASE WHEN at_once THEN NULL ELSE r.last_sent_on END, 5, r.amount)
+               END AS n
+          FROM ar_credit.receivable AS r
+          LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+         WHERE r.id = ANY (ids)),
+    x AS (
+        UPDATE ar_credit.dunning_queue AS q
+           SET state = 'cancelled', claimed_until = NULL, updated_at = pg_catalog.now()
+          FROM c
+         WHERE q.receivable_id = c.id AND q.state IN ('pending', 'claimed', 'suspended') AND c.n IS NULL)
+    INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel, label,
+                                              remind_on, due_date, amount_due, currency, policy, state)
+    SELECT c.id, c.source, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label, (c.n).remind_on,
+           c.due_date, c.amount, c.currency, c.policy,
+           CASE WHEN c.class = 'suspended' OR c.on_hold THEN 'suspended' ELSE 'pending' END
+      FROM c WHERE c.n IS NOT NULL
+    ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+       SET level = CASE WHEN q.state = 'claimed' THEN q.level ELSE EXCLUDED.level END,
+           channel = CASE WHEN q.state = 'claimed' THEN q.channel ELSE EXCLUDED.channel END,
+           label = CASE WHEN q.state = 'claimed' THEN q.label ELSE EXCLUDED.label END,
+           remind_on = CASE WHEN q.state = 'claimed' THEN q.remind_on ELSE EXCLUDED.remind_on END,
+           state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'
+                        WHEN q.state = 'claimed'
+                          OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.claimed_until > pg_catalog.now())
+                        THEN 'claimed' ELSE 'pending' END,
+           updated_at = pg_catalog.now()
+$$;
+COMMENT ON FUNCTION ar_credit.requeue(pg_catalog.int8[], pg_catalog.date, pg_catalog.bool) IS
+    'recomputes the live reminders of receivables (locked by the caller) from their class, hold and levels sent';
+
+CREATE OR REPLACE FUNCTION ar_credit.hold(source pg_catalog.regclass, invoice_key pg_catalog.text, kind pg_catalog.text,
+                               until pg_catalog.date DEFAULT NULL, reason pg_catalog.text DEFAULT NULL,
+                               promised_amount pg_catalog.numeric DEFAULT NULL)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rv ar_credit.receivable;
+    hid pg_catalog.int8;
+BEGIN
+    IF source IS NULL OR invoice_key IS NULL OR kind IS NULL THEN
+        RAISE EXCEPTION 'source, invoice_key and kind must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF kind NOT IN ('dispute', 'promise', 'hold') THEN
+        RAISE EXCEPTION 'unknown kind of hold: "%"', ar_credit.clip(kind) USING ERRCODE = '22023',
+              HINT = 'A hold is a dispute, a promise (to pay by a date) or a hold.';
+    END IF;
+    IF kind = 'promise' AND until IS NULL THEN
+        RAISE EXCEPTION 'a promise to pay needs the date it was promised for (until)' USING ERRCODE = '22023';
+    END IF;
+    IF until IS NOT NULL AND (NOT pg_catalog.isfinite(until) OR until < CURRENT_DATE) THEN
+        RAISE EXCEPTION 'until must be today or a later date, not %', until USING ERRCODE = '22023';
+    END IF;
+    IF promised_amount IS NOT NULL AND NOT promised_amount > 0 THEN
+        RAISE EXCEPTION 'promised_amount must be positive, not %', ar_credit.clip(promised_amount::pg_catalog.text)
+              USING ERRCODE = '22023';
+    END IF;
+    -- the receivable first, as the tracking trigger and the workers lock it
+    SELECT r.* INTO rv FROM ar_credit.receivable AS r
+     WHERE r.source = hold.source AND r.item_key = hold.invoice_key AND NOT r.gone
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no tracked invoice "%" in %', ar_credit.clip(invoice_key), source USING ERRCODE = '22023';
+    END IF;
+    IF rv.class NOT IN ('open', 'suspended') THEN
+        RAISE EXCEPTION 'invoice "%" of % is %: there is no dunning to hold', ar_credit.clip(invoice_key), source, rv.class
+              USING ERRCODE = '55000';
+    END IF;
+    INSERT INTO ar_credit.dunning_hold AS h (receivable_id, source, invoice_key, customer_key, kind, until, reason,
+                                             promised_amount, amount_at_start)
+    VALUES (rv.id, rv.source, rv.item_key, rv.customer_key, kind, until, reason, promised_amount, rv.amount)
+    RETURNING h.id INTO hid;
+    UPDATE ar_credit.receivable AS r SET on_hold = true, updated_at = pg_catalog.now() WHERE r.id = rv.id;
+    PERFORM ar_credit.requeue(ARRAY[rv.id], CURRENT_DATE, false);
+    RETURN hid;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.hold(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.text, pg_catalog.numeric) IS
+    'suspends an invoice''s dunning: a dispute, a hold, or a promise to pay by until (broken, and the dunning resumed at once, if not kept by then); returns the hold''s id';
+
+-- ends holds and brings their invoices' reminders in step; h: hold ids, locked
+CREATE OR REPLACE FUNCTION ar_credit.end_holds(ids pg_catalog.int8[], new_state pg_catalog.text, as_of pg_catalog.date)
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rids pg_catalog.int8[];
+    alerts pg_catalog.int8[];
+    n pg_catalog.int4;
+BEGIN
+    WITH e AS (
+        UPDATE ar_credit.dunning_hold AS h
+           SET state = CASE WHEN new_state <> 'due' THEN new_state
+                            WHEN h.kind <> 'promise' THEN 'expired'
+                            WHEN r.gone OR r.class IN ('paid', 'closed')
+                              OR (h.promised_amount IS NOT NULL
+                                  AND h.amount_at_start - COALESCE(r.amount, 0) >= h.promised_amount) THEN 'kept'
+                            ELSE 'broken' END,
+               ended_at = pg_catalog.now(), ended_by = SESSION_USER
+          FROM ar_credit.receivable AS r
+         WHERE h.id = ANY (ids) AND h.state = 'active' AND r.id = h.receivable_id
+        RETURNING h.id, h.receivable_id, h.state, h.customer_key, h.source, h.invoice_key, h.until, h.promised_amount),
+    a AS (
+        INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)
+        SELECT e.customer_key, 'broken_promise', e.source, e.invoice_key,
+               pg_catalog.jsonb_build_object('hold', e.id, 'until', e.until, 'promised_amount', e.promised_amount)
+          FROM e WHERE e.state = 'broken'
+        RETURNING id)
+    SELECT pg_catalog.array_agg(DISTINCT e.receivable_id), pg_catalog.count(*), (SELECT pg_catalog.array_agg(a.id) FROM a)
+      INTO rids, n, alerts FROM e;
+    PERFORM pg_catalog.pg_notify('ar_credit_alert', x::pg_catalog.text) FROM pg_catalog.unnest(alerts) AS x;
+    IF rids IS NULL THEN
+        RETURN 0;
+    END IF;
+    UPDATE ar_credit.receivable AS r
+       SET on_hold = EXISTS (SELECT 1 FROM ar_credit.dunning_hold AS h WHERE h.receivable_id = r.id AND h.state = 'active'),
+           updated_at = pg_catalog.now()
+     WHERE r.id = ANY (rids);
+    -- a broken promise resumes at the next post-due level, due at once
+    PERFORM ar_credit.requeue(rids, as_of, new_state = 'due');
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.end_holds(pg_catalog.int8[], pg_catalog.text, pg_catalog.date) IS
+    'ends holds (released, or due: kept, broken or expired by their date) and brings their invoices'' reminders in step';
+
+CREATE OR REPLACE FUNCTION ar_credit.release(hold_id pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    h ar_credit.dunning_hold;
+BEGIN
+    IF hold_id IS NULL THEN
+        RAISE EXCEPTION 'hold_id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT x.* INTO h FROM ar_credit.dunning_hold AS x WHERE x.id = hold_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no hold with id %', hold_id USING ERRCODE = '22023';
+    END IF;
+    PERFORM 1 FROM ar_credit.receivable AS r WHERE r.id = h.receivable_id FOR UPDATE;
+    IF ar_credit.end_holds(ARRAY[hold_id], 'released', CURRENT_DATE) = 0 THEN
+        RAISE NOTICE 'hold % was already %', hold_id, (SELECT x.state FROM ar_credit.dunning_hold AS x WHERE x.id = hold_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.release(pg_catalog.int8) IS
+    'ends a hold: the invoice''s dunning resumes (unless another hold is on it)';
+
+-- The holds whose date has passed: promises kept or broken, dated holds and
+-- disputes expired.  Receivables a writer holds are skipped (the next call
+-- takes them): a worker never waits for them.
+CREATE OR REPLACE FUNCTION ar_credit.process_holds(as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    due pg_catalog.int8[];
+BEGIN
+    IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
+        RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
+    END IF;
+    SELECT pg_catalog.array_agg(x.id) INTO due
+      FROM (SELECT h.id FROM ar_credit.dunning_hold AS h
+              JOIN ar_credit.receivable AS r ON r.id = h.receivable_id
+             WHERE h.state = 'active' AND h.until < as_of
+             ORDER BY r.id
+               FOR UPDATE OF r SKIP LOCKED) AS x;
+    IF due IS NULL THEN
+        RETURN 0;
+    END IF;
+    RETURN ar_credit.end_holds(due, 'due', as_of);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.process_holds(pg_catalog.date) IS
+    'ends the holds whose date has passed (promises kept or broken, holds expired) and resumes their dunning; claim_reminders runs it, a scheduler may too; returns how many';
+
+REVOKE ALL ON ar_credit.dunning_hold FROM PUBLIC;
+REVOKE ALL ON FUNCTION ar_credit.requeue(pg_catalog.int8[], pg_catalog.date, pg_catalog.bool),
+                       ar_credit.end_holds(pg_catalog.int8[], pg_catalog.text, pg_catalog.date),
+                       ar_credit.hold(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.text, pg_catalog.numeric),
+                       ar_credit.release(pg_catalog.int8),
+                       ar_credit.process_holds(pg_catalog.date)
+  FROM PUBLIC;
+GRANT SELECT ON ar_credit.dunning_hold TO ar_credit_reader, ar_credit_worker;
+-- collectors place and release holds; workers and schedulers process them
+GRANT EXECUTE ON FUNCTION ar_credit.hold(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.text, pg_catalog.numeric),
+                          ar_credit.release(pg_catalog.int8),
+                          ar_credit.process_holds(pg_catalog.date)
+  TO ar_credit_worker;
 
 -- The rows of 0.2.0.  One receivable per invoice the queue knew, its history
 -- (the highest level sent) from the reminders sent; live while the invoice
