@@ -759,15 +759,32 @@ build_reconcile(StringInfo sql)
 						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live THEN"
 						   " ar_credit.next_reminder_rec(c.due_date, $3, c.last_level, $2, c.last_sent_on, 5,"
 						   " c.amount) END AS n FROM " TR_CHANGED " AS c),"
-						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', claimed_until = NULL,"
+						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled',"
 						   " updated_at = pg_catalog.now() FROM c"
-						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL)"
+						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL),"
+						   /*
+							* An invoice owed again (reopened) while a worker still holds the
+							* reminder its closing cancelled: that reminder is live again,
+							* still the worker's, rather than a new one of the same level
+							* that another worker could send too.
+							*/
+						   " rv AS (UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN h.suspend THEN 'suspended'"
+						   " ELSE 'claimed' END, amount_due = h.amount, due_date = h.due_date, updated_at = pg_catalog.now()"
+						   " FROM (SELECT DISTINCT ON (k.receivable_id) k.id, c.amount, c.due_date,"
+						   " (c.class = 'suspended' OR c.on_hold) AS suspend"
+						   " FROM c JOIN ar_credit.dunning_queue AS k ON k.receivable_id = c.id"
+						   " WHERE c.n IS NOT NULL AND c.prev_class NOT IN ('open', 'suspended')"
+						   " AND k.state = 'cancelled' AND k.claimed_by IS NOT NULL AND k.sent_at IS NULL"
+						   " AND k.claimed_until > pg_catalog.now()"
+						   " AND NOT EXISTS (SELECT 1 FROM ar_credit.dunning_queue AS l"
+						   " WHERE l.receivable_id = c.id AND l.state IN " LIVE ")"
+						   " ORDER BY k.receivable_id, k.id DESC) AS h WHERE q.id = h.id RETURNING q.receivable_id)"
 						   " INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key,"
 						   " level, channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 						   " SELECT c.id, $1, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label,"
 						   " (c.n).remind_on, c.due_date, c.amount, c.currency, $2,"
 						   " CASE WHEN c.class = 'suspended' OR c.on_hold THEN 'suspended' ELSE 'pending' END"
-						   " FROM c WHERE c.n IS NOT NULL"
+						   " FROM c WHERE c.n IS NOT NULL AND c.id NOT IN (SELECT rv.receivable_id FROM rv)"
 						   " ON CONFLICT (receivable_id) WHERE state IN " LIVE
 						   " DO UPDATE SET invoice_key = EXCLUDED.invoice_key, customer_key = EXCLUDED.customer_key,"
 						   " amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,"

@@ -56,7 +56,8 @@ SELECT is(array_agg(f::regprocedure::text ORDER BY f::regprocedure::text COLLATE
 -- recipe makes reference tables.  A new STABLE function must be added here
 -- with the tables it reads (and to doc/scale-out.md).
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text COLLATE "C"),
-          ARRAY['ar_credit.late_interest(numeric,date,date,text)',
+          ARRAY['ar_credit.as_date(timestamp with time zone)',
+                'ar_credit.late_interest(numeric,date,date,text)',
                 'ar_credit.late_interest(numeric,date,date,text,numeric)',
                 'ar_credit.late_interest_detail(numeric,date,date,text)',
                 'ar_credit.next_reminder(date,date,integer,text,date,integer)',
