@@ -8,8 +8,3 @@ INSERT INTO public.dun_invoice VALUES (1, current_date - 20, 120, 'open'), (2, c
 SELECT ar_credit.track('public.dun_invoice', 'no', 'due', 'amt', 'st', policy => 'gentle');
 INSERT INTO public.dun_invoice VALUES (3, current_date - 3, 300, 'disputed'), (4, current_date + 40, 40, 'open');
 DELETE FROM public.dun_invoice WHERE no = 4;
--- 0.3.0: a promise to pay on the disputed one's neighbour, a call logged, a payment seen
-SELECT ar_credit.hold('public.dun_invoice', '1', 'promise', until => current_date + 7, reason => 'promised by phone') > 0;
-INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note)
-VALUES ('public.dun_invoice', '1', NULL, 'phone', 'in', 'promise to pay', 'called back on Monday');
-UPDATE public.dun_invoice SET st = 'paid', amt = 0 WHERE no = 1;
