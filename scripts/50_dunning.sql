@@ -415,6 +415,7 @@ AS $$
 DECLARE
     bad record;
     n pg_catalog.int4;
+    planned pg_catalog.int8[];
 BEGIN
     IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
@@ -443,7 +444,8 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label,
+                  q.due_date),
     l AS (
         INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
                                            reminder_id, subject)
@@ -456,7 +458,13 @@ BEGIN
           FROM (SELECT s.receivable_id, max(s.level) AS level, max(s.policy) AS policy FROM s GROUP BY 1) AS s
          WHERE r.id = s.receivable_id
         RETURNING r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.gone,
-                  r.last_level, r.on_hold, s.policy),
+                  r.last_level, r.on_hold, r.plan_id, s.policy),
+    pl AS (
+        -- an instalment's reminder sent: the plan line remembers its level
+        UPDATE ar_credit.payment_plan_line AS l
+           SET reminded = GREATEST(l.reminded, s.level)
+          FROM s JOIN ar_credit.receivable AS rr ON rr.id = s.receivable_id
+         WHERE rr.plan_id IS NOT NULL AND l.plan_id = rr.plan_id AND l.due_date = s.due_date),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
@@ -465,14 +473,19 @@ BEGIN
                CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
-         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
+         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
         -- a live reminder already there (the invoice reopened while this one was
         -- held) that lags behind the level just sent moves on to the next one
         ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
            SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
                remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
          WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
-    SELECT pg_catalog.count(*) INTO n FROM s;
+    SELECT pg_catalog.count(*), (SELECT pg_catalog.array_agg(r.id) FROM r WHERE r.plan_id IS NOT NULL)
+      INTO n, planned FROM s;
+    -- under a payment plan, the plan says what comes next
+    IF planned IS NOT NULL THEN
+        PERFORM ar_credit.plan_requeue(planned, CURRENT_DATE);
+    END IF;
     RETURN n;
 END
 $$;

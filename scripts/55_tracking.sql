@@ -34,7 +34,8 @@ CREATE TABLE ar_credit.receivable (
     first_amount pg_catalog.numeric,
     prev_class   pg_catalog.text,
     prev_due     pg_catalog.date,
-    on_hold      pg_catalog.bool NOT NULL DEFAULT false
+    on_hold      pg_catalog.bool NOT NULL DEFAULT false,
+    plan_id      pg_catalog.int8
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
@@ -49,6 +50,7 @@ COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the
 COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
 COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
 COMMENT ON COLUMN ar_credit.receivable.on_hold IS 'an active hold (dispute, hold, promise to pay: ar_credit.dunning_hold) suspends its dunning';
+COMMENT ON COLUMN ar_credit.receivable.plan_id IS 'the payment plan (ar_credit.payment_plan) that replaces its dunning, while one is active';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');

@@ -651,7 +651,7 @@ source(TrackedRel *t, bool old, bool distinct)
 #define CHANGED_COLS \
 	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
 	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on," \
-	" r.on_hold"
+	" r.on_hold, r.plan_id"
 
 /* what the first reminders of new receivables need */
 #define INSERTED_COLS \
@@ -756,12 +756,13 @@ build_reconcile(StringInfo sql)
 	 * sending it, and complete_reminder records it as sent.
 	 */
 	appendStringInfoString(sql,
-						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live THEN"
+						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live AND c.plan_id IS NULL THEN"
 						   " ar_credit.next_reminder_rec(c.due_date, $3, c.last_level, $2, c.last_sent_on, 5,"
 						   " c.amount) END AS n FROM " TR_CHANGED " AS c),"
 						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled',"
 						   " updated_at = pg_catalog.now() FROM c"
-						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL),"
+						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL"
+						   " AND (c.plan_id IS NULL OR NOT c.live)),"
 						   /*
 							* An invoice owed again (reopened) while a worker still holds the
 							* reminder its closing cancelled: that reminder is live again,
@@ -933,6 +934,13 @@ build_sql(TrackedRel *t, TrackPlan kind)
 			break;
 		case TP_EVENTS:
 			build_events(&sql);
+			break;
+		case TP_PLANS:
+			/* invoices under a payment plan: the plan's reminders (56_holds.sql) */
+			appendStringInfoString(&sql,
+								   "SELECT ar_credit.plan_requeue(pg_catalog.array_agg(c.id), $3) FROM " TR_CHANGED " AS c"
+								   " WHERE c.plan_id IS NOT NULL AND $1 IS NOT NULL AND $2 IS NOT NULL"
+								   " HAVING pg_catalog.count(*) > 0");
 			break;
 		case TP_RECONCILE:
 			build_reconcile(&sql);
@@ -1222,5 +1230,6 @@ ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
 		(void) ar_track_run(t, TP_EVENTS, NULL);
+		(void) ar_track_run(t, TP_PLANS, NULL);
 	}
 }

@@ -9,7 +9,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(35);
+SELECT plan(52);
 
 CREATE SCHEMA hold_t;
 CREATE TABLE hold_t.inv (no text PRIMARY KEY, cust text, due date, bal numeric, st text DEFAULT 'open');
@@ -86,6 +86,43 @@ SELECT is((SELECT state FROM ar_credit.dunning_hold WHERE invoice_key = 'K' ORDE
 SELECT results_eq($$SELECT kind, customer_key, (detail->>'until')::date - current_date FROM ar_credit.alert
                      WHERE kind = 'broken_promise' ORDER BY id$$,
                   $$VALUES ('broken_promise', 'c2', 0), ('broken_promise', 'c3', 0)$$, 'alerts: broken_promise, with the promised date');
+
+
+-- payment plans: an overdue invoice spread over two instalments
+INSERT INTO hold_t.inv VALUES ('E', 'c6', current_date - 40, 1000);
+SELECT ok(ar_credit.payment_plan('hold_t.inv', 'E', '50% 30D, 50% 60D') > 0, 'payment_plan: 1000 in two instalments');
+SELECT results_eq($$SELECT seq, due_date - current_date, amount, cumulative FROM ar_credit.payment_plan_line ORDER BY seq$$,
+                  $$VALUES (1, 30, 500::numeric, 500::numeric), (2, 60, 500, 1000)$$, 'the instalments, from installments()');
+SELECT results_eq($$SELECT level, remind_on - current_date, due_date - current_date, amount_due, state
+                      FROM ar_credit.dunning_queue WHERE invoice_key = 'E' AND state IN ('pending', 'claimed', 'suspended')$$,
+                  $$VALUES (1, 15, 30, 500::numeric, 'pending')$$,
+                  'the normal dunning replaced by the first instalment''s courtesy reminder (D-15, for 500)');
+SELECT is(ar_credit.complete_reminders(ARRAY(SELECT id FROM ar_credit.claim_reminders(10, 'w3', '5 minutes', current_date + 15)
+                                              WHERE invoice_key = 'E')), 1, 'a worker sends it (claiming ahead, as a superuser)');
+SELECT results_eq($$SELECT level, remind_on - current_date FROM ar_credit.dunning_queue
+                     WHERE invoice_key = 'E' AND state IN ('pending', 'claimed', 'suspended')$$,
+                  $$VALUES (2, 23)$$, 'then the same instalment''s second reminder (D-7)');
+UPDATE hold_t.inv SET bal = 500 WHERE no = 'E';
+SELECT results_eq($$SELECT l.seq, l.state FROM ar_credit.payment_plan_line AS l ORDER BY l.seq$$,
+                  $$VALUES (1, 'paid'), (2, 'due')$$, 'a payment of 500: the first instalment is paid');
+SELECT results_eq($$SELECT level, remind_on - current_date, due_date - current_date FROM ar_credit.dunning_queue
+                     WHERE invoice_key = 'E' AND state IN ('pending', 'claimed', 'suspended')$$,
+                  $$VALUES (1, 45, 60)$$, 'the second instalment''s courtesy reminder');
+SELECT is(ar_credit.process_holds(current_date + 61), 0, 'the second instalment''s date passes unpaid (no hold ended)');
+SELECT is((SELECT state FROM ar_credit.payment_plan), 'broken', 'the plan is broken');
+SELECT results_eq($$SELECT level, label, remind_on - current_date FROM ar_credit.dunning_queue
+                     WHERE invoice_key = 'E' AND state IN ('pending', 'claimed', 'suspended')$$,
+                  $$VALUES (5, 'formal notice', 61)$$, 'the invoice goes to the formal notice at once');
+SELECT is((SELECT count(*) FROM ar_credit.alert WHERE kind = 'broken_promise' AND detail ? 'plan'), 1::bigint,
+          'an alert names the plan and the instalment missed');
+INSERT INTO hold_t.inv VALUES ('Z', 'c8', current_date - 10, 0, 'paid');
+SELECT throws_ok($$SELECT ar_credit.payment_plan('hold_t.inv', 'Z', '30D')$$, '55000', NULL, 'a plan for a paid invoice');
+SELECT throws_ok($$SELECT ar_credit.payment_plan('hold_t.inv', 'zz', '30D')$$, '22023', NULL, 'a plan for an unknown invoice');
+INSERT INTO hold_t.inv VALUES ('F', 'c7', current_date - 10, 300);
+SELECT ok(ar_credit.payment_plan('hold_t.inv', 'F', '3 months') > 0, 'a plan in one instalment');
+SELECT throws_ok($$SELECT ar_credit.payment_plan('hold_t.inv', 'F', '30D')$$, '55000', NULL, 'a second plan for the same invoice');
+SELECT lives_ok($$SELECT ar_credit.cancel_plan((SELECT id FROM ar_credit.payment_plan WHERE invoice_key = 'F'))$$, 'cancel_plan');
+SELECT is(hold_t.live('F'), 'pending L3 0', 'the normal dunning resumes');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -570,6 +570,7 @@ AS $$
 DECLARE
     bad record;
     n pg_catalog.int4;
+    planned pg_catalog.int8[];
 BEGIN
     IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
@@ -598,7 +599,8 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label,
+                  q.due_date),
     l AS (
         INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
                                            reminder_id, subject)
@@ -611,7 +613,13 @@ BEGIN
           FROM (SELECT s.receivable_id, max(s.level) AS level, max(s.policy) AS policy FROM s GROUP BY 1) AS s
          WHERE r.id = s.receivable_id
         RETURNING r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.gone,
-                  r.last_level, r.on_hold, s.policy),
+                  r.last_level, r.on_hold, r.plan_id, s.policy),
+    pl AS (
+        -- an instalment's reminder sent: the plan line remembers its level
+        UPDATE ar_credit.payment_plan_line AS l
+           SET reminded = GREATEST(l.reminded, s.level)
+          FROM s JOIN ar_credit.receivable AS rr ON rr.id = s.receivable_id
+         WHERE rr.plan_id IS NOT NULL AND l.plan_id = rr.plan_id AND l.due_date = s.due_date),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
@@ -620,14 +628,19 @@ BEGIN
                CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
-         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
+         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
         -- a live reminder already there (the invoice reopened while this one was
         -- held) that lags behind the level just sent moves on to the next one
         ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
            SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
                remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
          WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
-    SELECT pg_catalog.count(*) INTO n FROM s;
+    SELECT pg_catalog.count(*), (SELECT pg_catalog.array_agg(r.id) FROM r WHERE r.plan_id IS NOT NULL)
+      INTO n, planned FROM s;
+    -- under a payment plan, the plan says what comes next
+    IF planned IS NOT NULL THEN
+        PERFORM ar_credit.plan_requeue(planned, CURRENT_DATE);
+    END IF;
     RETURN n;
 END
 $$;
@@ -806,7 +819,8 @@ CREATE TABLE ar_credit.receivable (
     first_amount pg_catalog.numeric,
     prev_class   pg_catalog.text,
     prev_due     pg_catalog.date,
-    on_hold      pg_catalog.bool NOT NULL DEFAULT false
+    on_hold      pg_catalog.bool NOT NULL DEFAULT false,
+    plan_id      pg_catalog.int8
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
@@ -821,6 +835,7 @@ COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the
 COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
 COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
 COMMENT ON COLUMN ar_credit.receivable.on_hold IS 'an active hold (dispute, hold, promise to pay: ar_credit.dunning_hold) suspends its dunning';
+COMMENT ON COLUMN ar_credit.receivable.plan_id IS 'the payment plan (ar_credit.payment_plan) that replaces its dunning, while one is active';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
@@ -1665,7 +1680,7 @@ AS $$
     WITH c AS MATERIALIZED (
         SELECT r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.on_hold,
                COALESCE(t.policy, 'standard') AS policy,
-               CASE WHEN r.class IN ('open', 'suspended') AND NOT r.gone
+               CASE WHEN r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL
                     THEN ar_credit.next_reminder_rec(r.due_date, as_of, r.last_level, COALESCE(t.policy, 'standard'),
                                                      CASE WHEN at_once THEN NULL ELSE r.last_sent_on END, 5, r.amount)
                END AS n
@@ -1676,7 +1691,8 @@ AS $$
         UPDATE ar_credit.dunning_queue AS q
            SET state = 'cancelled', claimed_until = NULL, updated_at = pg_catalog.now()
           FROM c
-         WHERE q.receivable_id = c.id AND q.state IN ('pending', 'claimed', 'suspended') AND c.n IS NULL)
+         WHERE q.receivable_id = c.id AND q.state IN ('pending', 'claimed', 'suspended') AND c.n IS NULL
+           AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS r WHERE r.id = c.id AND r.plan_id IS NOT NULL))
     INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel, label,
                                               remind_on, due_date, amount_due, currency, policy, state)
     SELECT c.id, c.source, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label, (c.n).remind_on,
@@ -1695,7 +1711,7 @@ AS $$
            updated_at = pg_catalog.now()
 $$;
 COMMENT ON FUNCTION ar_credit.requeue(pg_catalog.int8[], pg_catalog.date, pg_catalog.bool) IS
-    'recomputes the live reminders of receivables (locked by the caller) from their class, hold and levels sent';
+    'recomputes the live reminders of receivables (locked by the caller) from their class, hold and levels sent; those under a payment plan are plan_requeue''s';
 
 CREATE OR REPLACE FUNCTION ar_credit.hold(source pg_catalog.regclass, invoice_key pg_catalog.text, kind pg_catalog.text,
                                until pg_catalog.date DEFAULT NULL, reason pg_catalog.text DEFAULT NULL,
@@ -1787,8 +1803,10 @@ BEGIN
        SET on_hold = EXISTS (SELECT 1 FROM ar_credit.dunning_hold AS h WHERE h.receivable_id = r.id AND h.state = 'active'),
            updated_at = pg_catalog.now()
      WHERE r.id = ANY (rids);
-    -- a broken promise resumes at the next post-due level, due at once
+    -- a broken promise resumes at the next post-due level, due at once; under a
+    -- payment plan, the plan's reminders
     PERFORM ar_credit.requeue(rids, as_of, new_state = 'due');
+    PERFORM ar_credit.plan_requeue(rids, as_of);
     RETURN n;
 END
 $$;
@@ -1833,6 +1851,17 @@ BEGIN
     IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
         RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
     END IF;
+    -- payment plans whose next instalment's date passed: paid, or broken
+    SELECT pg_catalog.array_agg(x.id) INTO due
+      FROM (SELECT r.id FROM ar_credit.receivable AS r
+             WHERE r.plan_id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM ar_credit.payment_plan_line AS l
+                            WHERE l.plan_id = r.plan_id AND l.state = 'due' AND l.due_date < as_of)
+             ORDER BY r.id
+               FOR UPDATE OF r SKIP LOCKED) AS x;
+    IF due IS NOT NULL THEN
+        PERFORM ar_credit.plan_requeue(due, as_of);
+    END IF;
     SELECT pg_catalog.array_agg(x.id) INTO due
       FROM (SELECT h.id FROM ar_credit.dunning_hold AS h
               JOIN ar_credit.receivable AS r ON r.id = h.receivable_id
@@ -1846,7 +1875,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ar_credit.process_holds(pg_catalog.date) IS
-    'ends the holds whose date has passed (promises kept or broken, holds expired) and resumes their dunning; claim_reminders runs it, a scheduler may too; returns how many';
+    'ends the holds whose date has passed (promises kept or broken, holds expired) and resumes their dunning, and moves payment plans past an instalment''s date (paid, or broken); claim_reminders runs it, a scheduler may too; returns how many holds ended';
 
 REVOKE ALL ON ar_credit.dunning_hold FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.requeue(pg_catalog.int8[], pg_catalog.date, pg_catalog.bool),
@@ -1860,6 +1889,235 @@ GRANT SELECT ON ar_credit.dunning_hold TO ar_credit_reader, ar_credit_worker;
 GRANT EXECUTE ON FUNCTION ar_credit.hold(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.text, pg_catalog.numeric),
                           ar_credit.release(pg_catalog.int8),
                           ar_credit.process_holds(pg_catalog.date)
+  TO ar_credit_worker;
+
+-- ---------------------------------------------------------------------
+-- payment plans (échéanciers)
+-- ---------------------------------------------------------------------
+-- An agreed schedule for an invoice its customer cannot pay at once: the
+-- open amount spread by installments() over the plan's terms.  While the
+-- plan runs the invoice's normal dunning is replaced by the pre-due
+-- reminders of the next instalment; an instalment not paid by its date
+-- breaks the plan, and the invoice goes to the formal notice at once.
+-- Paid = what the open amount fell by since the plan began.
+CREATE TABLE ar_credit.payment_plan (
+    id            pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    receivable_id pg_catalog.int8 NOT NULL,
+    source        pg_catalog.regclass NOT NULL,
+    invoice_key   pg_catalog.text NOT NULL,
+    customer_key  pg_catalog.text,
+    terms         ar_credit.payment_terms NOT NULL,
+    start_date    pg_catalog.date NOT NULL,
+    amount        pg_catalog.numeric NOT NULL,
+    state         pg_catalog.text NOT NULL DEFAULT 'active'
+                  CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'completed', 'broken', 'cancelled'])),
+    created_at    pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by    pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    ended_at      pg_catalog.timestamptz
+);
+COMMENT ON TABLE ar_credit.payment_plan IS
+    'payment plans (échéanciers) agreed for invoices: the open amount spread over the plan''s terms; completed when paid, broken by an instalment missed';
+COMMENT ON COLUMN ar_credit.payment_plan.amount IS 'the open amount the plan spreads (when it was agreed)';
+CREATE UNIQUE INDEX payment_plan_active ON ar_credit.payment_plan (receivable_id) WHERE state = 'active';
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_plan', 'id'), '');
+
+CREATE TABLE ar_credit.payment_plan_line (
+    plan_id    pg_catalog.int8 NOT NULL REFERENCES ar_credit.payment_plan (id) ON DELETE CASCADE,
+    seq        pg_catalog.int4 NOT NULL,
+    due_date   pg_catalog.date NOT NULL,
+    amount     pg_catalog.numeric NOT NULL,
+    cumulative pg_catalog.numeric NOT NULL,
+    state      pg_catalog.text NOT NULL DEFAULT 'due'
+               CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['due', 'paid', 'missed'])),
+    reminded   pg_catalog.int4 NOT NULL DEFAULT 0,
+    PRIMARY KEY (plan_id, seq)
+);
+COMMENT ON TABLE ar_credit.payment_plan_line IS 'the instalments of a payment plan: due date, amount, what must be paid by then in all (cumulative)';
+COMMENT ON COLUMN ar_credit.payment_plan_line.reminded IS 'the highest pre-due reminder level sent for this instalment';
+COMMENT ON COLUMN ar_credit.payment_plan_line.cumulative IS 'the sum of the instalments up to this one: paid by its date, or the plan is broken';
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan_line', '');
+
+-- the policy's formal notice: its first registered letter, else its last
+-- post-due step before the handover to collection
+CREATE OR REPLACE FUNCTION ar_credit.formal_notice_level(policy pg_catalog.text)
+RETURNS pg_catalog.int4
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(
+        (SELECT pg_catalog.min(s.level) FROM ar_credit.dunning_step AS s
+          WHERE s.policy = formal_notice_level.policy AND s.channel = 'registered_letter'),
+        (SELECT pg_catalog.max(s.level) FROM ar_credit.dunning_step AS s
+          WHERE s.policy = formal_notice_level.policy AND s.offset_days > 0 AND s.channel <> 'collection'))
+$$;
+COMMENT ON FUNCTION ar_credit.formal_notice_level(pg_catalog.text) IS
+    'the level of a policy''s formal notice: its first registered letter, else its last post-due step before collection';
+
+-- The live reminders of receivables under a plan (locked by the caller):
+-- instalments paid marked, the plan completed when all are, broken when the
+-- next one's date passed unpaid (then the formal notice, at once), else the
+-- next instalment's pre-due reminder (none between its last pre-due
+-- reminder and its date).
+CREATE OR REPLACE FUNCTION ar_credit.plan_requeue(ids pg_catalog.int8[], as_of pg_catalog.date)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+    nxt ar_credit.payment_plan_line;
+    paid pg_catalog.numeric;
+    pol pg_catalog.text;
+    rem ar_credit.reminder;
+    lvl pg_catalog.int4;
+BEGIN
+    FOR p IN SELECT pl.*, r.amount AS open_amount, r.class, r.gone, r.on_hold, r.item_key AS rkey, r.currency,
+                    r.due_date AS invoice_due
+               FROM ar_credit.payment_plan AS pl JOIN ar_credit.receivable AS r ON r.id = pl.receivable_id
+              WHERE pl.receivable_id = ANY (ids) AND pl.state = 'active'
+    LOOP
+        SELECT COALESCE(t.policy, 'standard') INTO pol FROM ar_credit.tracked_table AS t WHERE t.relid = p.source;
+        pol := COALESCE(pol, 'standard');
+        paid := p.amount - GREATEST(COALESCE(p.open_amount, 0), 0);
+        IF p.gone OR p.class IN ('paid', 'closed', 'credit') THEN
+            paid := p.amount;
+        END IF;
+        UPDATE ar_credit.payment_plan_line AS l SET state = 'paid'
+         WHERE l.plan_id = p.id AND l.state = 'due' AND l.cumulative <= paid;
+        SELECT l.* INTO nxt FROM ar_credit.payment_plan_line AS l
+         WHERE l.plan_id = p.id AND l.state = 'due' ORDER BY l.seq LIMIT 1;
+        IF NOT FOUND THEN
+            UPDATE ar_credit.payment_plan AS x SET state = 'completed', ended_at = pg_catalog.now() WHERE x.id = p.id;
+            UPDATE ar_credit.receivable AS r SET plan_id = NULL WHERE r.id = p.receivable_id;
+            PERFORM ar_credit.requeue(ARRAY[p.receivable_id], as_of, false);
+        ELSIF nxt.due_date < as_of THEN
+            -- an instalment missed: the plan is broken, the formal notice goes at once
+            UPDATE ar_credit.payment_plan_line AS l SET state = 'missed' WHERE l.plan_id = p.id AND l.seq = nxt.seq;
+            UPDATE ar_credit.payment_plan AS x SET state = 'broken', ended_at = pg_catalog.now() WHERE x.id = p.id;
+            UPDATE ar_credit.receivable AS r SET plan_id = NULL WHERE r.id = p.receivable_id;
+            lvl := ar_credit.formal_notice_level(pol);
+            INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)
+            VALUES (p.customer_key, 'broken_promise', p.source, p.invoice_key,
+                    pg_catalog.jsonb_build_object('plan', p.id, 'instalment', nxt.seq, 'due_date', nxt.due_date,
+                                                  'due', nxt.cumulative, 'paid', paid));
+            PERFORM pg_catalog.pg_notify('ar_credit_alert', pg_catalog.currval(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'))::pg_catalog.text);
+            INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel, label,
+                                                      remind_on, due_date, amount_due, currency, policy, state)
+            SELECT p.receivable_id, p.source, p.rkey, p.customer_key, s.level, s.channel, s.label, as_of,
+                   p.invoice_due, p.open_amount, p.currency, pol, CASE WHEN p.on_hold THEN 'suspended' ELSE 'pending' END
+              FROM ar_credit.dunning_step AS s WHERE s.policy = pol AND s.level = lvl
+            ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+               SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+                   remind_on = EXCLUDED.remind_on, due_date = EXCLUDED.due_date, amount_due = EXCLUDED.amount_due,
+                   state = CASE WHEN q.state = 'claimed' THEN 'claimed' ELSE EXCLUDED.state END,
+                   updated_at = pg_catalog.now()
+             WHERE q.state <> 'claimed';
+        ELSE
+            -- the next instalment's pre-due reminder, for what is left of it
+            rem := ar_credit.next_reminder_rec(nxt.due_date, as_of, nxt.reminded, pol, NULL, 5, nxt.cumulative - paid);
+            IF rem IS NULL OR rem.remind_on >= nxt.due_date THEN
+                UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', updated_at = pg_catalog.now()
+                 WHERE q.receivable_id = p.receivable_id AND q.state IN ('pending', 'suspended');
+            ELSE
+                INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
+                                                          label, remind_on, due_date, amount_due, currency, policy, state)
+                VALUES (p.receivable_id, p.source, p.rkey, p.customer_key, rem.level, rem.channel, rem.label, rem.remind_on,
+                        nxt.due_date, nxt.cumulative - paid, p.currency, pol,
+                        CASE WHEN p.on_hold THEN 'suspended' ELSE 'pending' END)
+                ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+                   SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+                       remind_on = EXCLUDED.remind_on, due_date = EXCLUDED.due_date, amount_due = EXCLUDED.amount_due,
+                       state = EXCLUDED.state, updated_at = pg_catalog.now()
+                 WHERE q.state <> 'claimed';
+            END IF;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.plan_requeue(pg_catalog.int8[], pg_catalog.date) IS
+    'brings the live reminders of receivables under a payment plan in step: instalments paid, plan completed or broken (formal notice at once), else the next instalment''s pre-due reminder';
+
+CREATE OR REPLACE FUNCTION ar_credit.payment_plan(source pg_catalog.regclass, invoice_key pg_catalog.text,
+                                       terms ar_credit.payment_terms, start_date pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rv ar_credit.receivable;
+    pid pg_catalog.int8;
+BEGIN
+    IF source IS NULL OR invoice_key IS NULL OR terms IS NULL OR start_date IS NULL THEN
+        RAISE EXCEPTION 'source, invoice_key, terms and start_date must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF NOT pg_catalog.isfinite(start_date) THEN
+        RAISE EXCEPTION 'start_date must be a finite date, not %', start_date USING ERRCODE = '22008';
+    END IF;
+    SELECT r.* INTO rv FROM ar_credit.receivable AS r
+     WHERE r.source = payment_plan.source AND r.item_key = payment_plan.invoice_key AND NOT r.gone
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no tracked invoice "%" in %', ar_credit.clip(invoice_key), source USING ERRCODE = '22023';
+    END IF;
+    IF rv.class NOT IN ('open', 'suspended') OR NOT rv.amount > 0 THEN
+        RAISE EXCEPTION 'invoice "%" of % is %: there is nothing to spread', ar_credit.clip(invoice_key), source, rv.class
+              USING ERRCODE = '55000';
+    END IF;
+    IF rv.plan_id IS NOT NULL THEN
+        RAISE EXCEPTION 'invoice "%" of % already has payment plan %', ar_credit.clip(invoice_key), source, rv.plan_id
+              USING ERRCODE = '55000', HINT = 'Cancel it first with ar_credit.cancel_plan().';
+    END IF;
+    INSERT INTO ar_credit.payment_plan AS p (receivable_id, source, invoice_key, customer_key, terms, start_date, amount)
+    VALUES (rv.id, rv.source, rv.item_key, rv.customer_key, terms, start_date, rv.amount)
+    RETURNING p.id INTO pid;
+    INSERT INTO ar_credit.payment_plan_line (plan_id, seq, due_date, amount, cumulative)
+    SELECT pid, i.seq, i.due_date, i.amount, pg_catalog.sum(i.amount) OVER (ORDER BY i.seq)
+      FROM ar_credit.installments(terms, start_date, rv.amount) AS i;
+    UPDATE ar_credit.receivable AS r SET plan_id = pid, updated_at = pg_catalog.now() WHERE r.id = rv.id;
+    PERFORM ar_credit.plan_requeue(ARRAY[rv.id], CURRENT_DATE);
+    RETURN pid;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.payment_plan(pg_catalog.regclass, pg_catalog.text, ar_credit.payment_terms, pg_catalog.date) IS
+    'agrees a payment plan (échéancier) for an invoice: its open amount spread by installments(terms, start_date); normal dunning replaced by the instalments'' pre-due reminders; returns the plan''s id';
+
+CREATE OR REPLACE FUNCTION ar_credit.cancel_plan(plan_id pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p ar_credit.payment_plan;
+BEGIN
+    IF plan_id IS NULL THEN
+        RAISE EXCEPTION 'plan_id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT x.* INTO p FROM ar_credit.payment_plan AS x WHERE x.id = cancel_plan.plan_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no payment plan with id %', plan_id USING ERRCODE = '22023';
+    END IF;
+    PERFORM 1 FROM ar_credit.receivable AS r WHERE r.id = p.receivable_id FOR UPDATE;
+    UPDATE ar_credit.payment_plan AS x SET state = 'cancelled', ended_at = pg_catalog.now()
+     WHERE x.id = cancel_plan.plan_id AND x.state = 'active';
+    IF NOT FOUND THEN
+        RAISE NOTICE 'payment plan % was already %', plan_id, p.state;
+        RETURN;
+    END IF;
+    UPDATE ar_credit.receivable AS r SET plan_id = NULL, updated_at = pg_catalog.now() WHERE r.id = p.receivable_id;
+    PERFORM ar_credit.requeue(ARRAY[p.receivable_id], CURRENT_DATE, false);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.cancel_plan(pg_catalog.int8) IS 'ends a payment plan: the invoice''s normal dunning resumes';
+
+REVOKE ALL ON ar_credit.payment_plan, ar_credit.payment_plan_line FROM PUBLIC;
+REVOKE ALL ON FUNCTION ar_credit.plan_requeue(pg_catalog.int8[], pg_catalog.date),
+                       ar_credit.payment_plan(pg_catalog.regclass, pg_catalog.text, ar_credit.payment_terms, pg_catalog.date),
+                       ar_credit.cancel_plan(pg_catalog.int8)
+  FROM PUBLIC;
+GRANT SELECT ON ar_credit.payment_plan, ar_credit.payment_plan_line TO ar_credit_reader, ar_credit_worker;
+GRANT EXECUTE ON FUNCTION ar_credit.payment_plan(pg_catalog.regclass, pg_catalog.text, ar_credit.payment_terms, pg_catalog.date),
+                          ar_credit.cancel_plan(pg_catalog.int8)
   TO ar_credit_worker;
 
 -- The rows of 0.2.0.  One receivable per invoice the queue knew, its history
