@@ -1942,7 +1942,7 @@ SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan_line', '');
 -- post-due step before the handover to collection
 CREATE OR REPLACE FUNCTION ar_credit.formal_notice_level(policy pg_catalog.text)
 RETURNS pg_catalog.int4
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT COALESCE(
@@ -2112,6 +2112,7 @@ COMMENT ON FUNCTION ar_credit.cancel_plan(pg_catalog.int8) IS 'ends a payment pl
 
 REVOKE ALL ON ar_credit.payment_plan, ar_credit.payment_plan_line FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.plan_requeue(pg_catalog.int8[], pg_catalog.date),
+                       ar_credit.formal_notice_level(pg_catalog.text),
                        ar_credit.payment_plan(pg_catalog.regclass, pg_catalog.text, ar_credit.payment_terms, pg_catalog.date),
                        ar_credit.cancel_plan(pg_catalog.int8)
   FROM PUBLIC;
