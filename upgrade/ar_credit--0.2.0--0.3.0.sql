@@ -1596,6 +1596,9 @@ COMMENT ON FUNCTION ar_credit.vat_rules() IS
     'what vat_valid checks for each member state: prefix, country, formats after the prefix (9 digit, A letter, X letter or digit, S letter, + or *) and the check applied';
 
 
+
+
+
 -- ---------------------------------------------------------------------
 -- 80 collections (SPEC section 9, issue 13: what a reminder claims, and the letters)
 -- ---------------------------------------------------------------------
@@ -1645,7 +1648,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no receivable with id %', receivable_claim.receivable_id USING ERRCODE = '22023';
     END IF;
-    principal := 0; interest := 0; indemnity := 0; fees := 0;
+    principal := 0.00; interest := 0.00; indemnity := 0.00; fees := 0.00;
     -- only what is still owed is claimed: paid, closed and credit items claim nothing
     IF NOT r.gone AND r.class IN ('open', 'suspended') AND r.amount > 0 THEN
         principal := r.amount;
@@ -1960,19 +1963,19 @@ $t$, true);
 -- and deliveries may be held from the first reminder
 INSERT INTO ar_credit.dunning_template (policy, level, lang, subject, body, shipped)
 SELECT 'strict', t.level, t.lang, t.subject,
-       CASE WHEN t.level = 3 AND t.lang = 'fr'
+       CASE WHEN t.level OPERATOR(pg_catalog.=) 3 AND t.lang OPERATOR(pg_catalog.=) 'fr'
             THEN pg_catalog.replace(t.body, E'(article L441-10 du Code de commerce).\n',
                                     E'(article L441-10 du Code de commerce). Dans l''attente de votre règlement, nous nous réservons la possibilité de suspendre les livraisons en cours.\n')
-            WHEN t.level = 3 AND t.lang = 'en'
+            WHEN t.level OPERATOR(pg_catalog.=) 3 AND t.lang OPERATOR(pg_catalog.=) 'en'
             THEN pg_catalog.replace(t.body, E'(Article L441-10 of the French Commercial Code).\n',
                                     E'(Article L441-10 of the French Commercial Code). We reserve the right to suspend deliveries until this invoice is paid.\n')
-            WHEN t.level = 4
+            WHEN t.level OPERATOR(pg_catalog.=) 4
             THEN pg_catalog.replace(pg_catalog.replace(t.body, 'sous quinze jours', 'sous sept jours'),
                                     'within fifteen days', 'within seven days')
             ELSE t.body END,
        true
   FROM ar_credit.dunning_template AS t
- WHERE t.policy = 'standard';
+ WHERE t.policy OPERATOR(pg_catalog.=) 'standard';
 
 CREATE TRIGGER dunning_template_user_owned
     BEFORE INSERT OR UPDATE ON ar_credit.dunning_template
@@ -2003,6 +2006,10 @@ BEGIN
     SELECT d.* INTO q FROM ar_credit.dunning_queue AS d WHERE d.id = reminder_text.id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no reminder with id %', reminder_text.id USING ERRCODE = '22023';
+    END IF;
+    IF q.state = 'cancelled' AND q.sent_at IS NULL THEN
+        RAISE EXCEPTION 'reminder % was cancelled: its invoice is paid, closed or gone', reminder_text.id
+              USING ERRCODE = '55000', HINT = 'There is no letter to send; a worker holding it lets it go (ar_credit.fail_reminder).';
     END IF;
     SELECT tp.lang, tp.subject, tp.body INTO t
       FROM ar_credit.dunning_template AS tp
