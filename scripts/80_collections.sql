@@ -53,11 +53,15 @@ BEGIN
                   USING ERRCODE = '22023',
                         HINT = 'Track the table with the interest regime of its invoices: ar_credit.track(..., regime => ...).';
         END IF;
-        SELECT COALESCE(pg_catalog.sum(s.fee), 0) INTO fees
-          FROM (SELECT DISTINCT q.policy, q.level
-                  FROM ar_credit.dunning_queue AS q
-                 WHERE q.receivable_id = r.id AND q.state = 'sent') AS x
-          JOIN ar_credit.dunning_step AS s ON s.policy = x.policy AND s.level = x.level;
+        -- the queue has no index on sent rows by invoice (it would slow every
+        -- completion down): it is read only when some level charges a fee
+        IF EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.fee > 0) THEN
+            SELECT COALESCE(pg_catalog.sum(s.fee), 0) INTO fees
+              FROM (SELECT DISTINCT q.policy, q.level
+                      FROM ar_credit.dunning_queue AS q
+                     WHERE q.receivable_id = r.id AND q.state = 'sent') AS x
+              JOIN ar_credit.dunning_step AS s ON s.policy = x.policy AND s.level = x.level;
+        END IF;
     END IF;
     fees := pg_catalog.round(fees, 2);
     interest := pg_catalog.round(interest, 2);
