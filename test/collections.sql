@@ -12,7 +12,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(82);
+SELECT plan(85);
 
 CREATE SCHEMA coll_t;
 CREATE TABLE coll_t.inv (no text PRIMARY KEY, cust text, issued date, due date, amount numeric(12,2),
@@ -98,6 +98,12 @@ SELECT isnt((SELECT body FROM ar_credit.dunning_template WHERE policy = 'strict'
             (SELECT body FROM ar_credit.dunning_template WHERE policy = 'standard' AND level = 4 AND lang = 'fr'),
             'strict announces the formal notice sooner than standard');
 
+SELECT is((SELECT count(*) FROM ar_credit.dunning_template
+            WHERE policy = 'strict' AND level = 3 AND body ~ 'livraisons|deliveries'), 2::bigint,
+          'strict''s first reminder, in both languages, says deliveries may be suspended');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_template
+            WHERE policy = 'standard' AND body ~ 'livraisons|deliveries'), 0::bigint, '... standard''s letters do not');
+
 -- user rows
 INSERT INTO ar_credit.dunning_template (policy, level, lang, subject, body)
 VALUES ('standard', 3, 'en', 'Invoice {{invoice}} overdue', 'Please pay {{amount_due}}.');
@@ -132,6 +138,8 @@ SELECT is(ar_credit.render_letter('{{invoice}}', 'fr', '{"invoice": "F-1", "unkn
           'keys that are not placeholders are ignored');
 SELECT is(ar_credit.render_letter('{{#interest}}i{{/interest}}{{#total}}t{{/total}}', 'en', '{"interest": 0.00, "total": 0.001}'),
           '', 'a section of an amount that is zero once rounded is left out');
+SELECT is(ar_credit.render_letter('Dear {{customer}}, {{total}}', 'en', '{"customer": "{{total}} {{#fees}}", "total": 5}'),
+          'Dear {{total}} {{#fees}}, 5.00', 'values are inserted as they are, never read as tags');
 SELECT is(ar_credit.render_letter(NULL, 'en', '{}'), NULL, 'STRICT');
 SELECT volatility_is('ar_credit', 'render_letter', ARRAY['text', 'text', 'jsonb'], 'immutable', 'render_letter is IMMUTABLE');
 SELECT throws_ok($$SELECT ar_credit.render_letter('{{ total }', 'en', '{}')$$, '22023', NULL, 'a malformed tag: 22023');
