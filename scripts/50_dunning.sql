@@ -16,6 +16,12 @@ CREATE TABLE ar_credit.dunning_step (
     label       pg_catalog.text NOT NULL,
     min_amount  pg_catalog.numeric NOT NULL DEFAULT 0 CHECK (min_amount OPERATOR(pg_catalog.>=) 0),
     shipped     pg_catalog.bool NOT NULL DEFAULT false,
+    -- the last column: 0.2.0 databases get it by ALTER TABLE ... ADD COLUMN
+    -- (upgrade script, section 80 collections); NaN and Infinity are refused
+    -- by the upper bound (NaN sorts above every number)
+    fee         pg_catalog.numeric NOT NULL DEFAULT 0
+                CONSTRAINT dunning_step_fee_range
+                CHECK (fee OPERATOR(pg_catalog.>=) 0 AND fee OPERATOR(pg_catalog.<) 1000000000),
     PRIMARY KEY (policy, level)
 );
 -- min_amount may be Infinity (a step never sent) but not NaN
