@@ -157,8 +157,6 @@ rate_cache_callback(Datum arg, Oid relid)
 		rate_cache_valid = false;
 }
 
-void		ar_interest_init(void);
-
 void
 ar_interest_init(void)
 {

@@ -31,7 +31,7 @@ ar_pg_version() {
     fi
     if [ -z "${PGVERSION:-}" ]; then
         local d
-        d=$(ls -dv /usr/lib/postgresql/*/bin/postgres 2>/dev/null | tail -1)
+        d=$(ls -dv /usr/lib/postgresql/*/bin/postgres 2>/dev/null | tail -1) || :
         [ -z "$d" ] || PGVERSION=$(basename "$(dirname "$(dirname "$d")")")
     fi
     if [ -z "${PGVERSION:-}" ]; then
@@ -39,7 +39,7 @@ ar_pg_version() {
             ar_apt_get update -qq
         fi
         PGVERSION=$(apt-cache depends postgresql 2>/dev/null |
-                    sed -nE 's/^ *Depends: postgresql-([0-9]+)$/\1/p' | sort -n | tail -1)
+                    sed -nE 's/^ *Depends: postgresql-([0-9]+)$/\1/p' | sort -n | tail -1) || :
     fi
     if ! [[ "${PGVERSION:-}" =~ ^[0-9]+$ ]]; then
         echo "error: cannot tell which PostgreSQL major to use; set PGVERSION (15, 16, 17 or 18)" >&2

@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/common.sh
 ar_env
+echo "# PostgreSQL $PGVERSION, locale $LC_ALL"
 
 tools/setup-debian.sh
 ar_build_install
