@@ -865,104 +865,135 @@ parse_discount(Parser *p, Terms *t)
 }
 
 
+/* "2/10 net 30": 2 % discount within 10 days, due in 30 */
+static bool
+parse_slash_discount(Parser *p, Terms *t)
+{
+	bool		imm;
+	const Token *pct = peek(p, 0);
+	const Token *days = peek(p, 2);
+
+	if (pct->num <= 0 || pct->num >= TERMS_FULL_SHARE)
+		return set_error(p, TERMS_ERR_SYNTAX, pct->start, pct->end,
+						 "The discount percentage must be greater than 0 and below 100%%.");
+	if (days->type != TK_NUM || days->frac || days->num / 100 > TERMS_MAX_N)
+		return unexpected(p, days, "the number of discount days");
+	t->has_discount = true;
+	t->discount_rate = (int32_t) pct->num;
+	t->discount.nsteps = 0;
+	if (days->num > 0)
+	{
+		t->discount.nsteps = 1;
+		t->discount.steps[0].kind = TS_ADD_DAYS;
+		t->discount.steps[0].n = (int16_t) (days->num / 100);
+	}
+	p->pos += 3;
+	if (unit_kind(peek(p, 0)) == TS_ADD_DAYS)
+		p->pos++;
+	if (peek(p, 0)->type == TK_COMMA)
+		p->pos++;
+	if (!is_word(peek(p, 0), "net") && !is_word(peek(p, 0), "n"))
+		return unexpected(p, peek(p, 0), "\"net\" and the number of days");
+	p->pos++;
+	t->nlines = 1;
+	t->lines[0].share = TERMS_FULL_SHARE;
+	return parse_schedule(p, &t->lines[0].due, &imm);
+}
+
+/* instalment lines "30% 15D, 70% 45D", or one line, maybe "2% 10 net 30" */
+static bool
+parse_lines(Parser *p, Terms *t)
+{
+	bool		imm;
+	bool		first_has_share = false;
+
+	for (;;)
+	{
+		TermsLine  *line;
+		bool		has_share = false;
+		int			line_start = peek(p, 0)->start;
+
+		if (t->nlines >= TERMS_MAX_LINES)
+			return set_error(p, TERMS_ERR_SYNTAX, peek(p, 0)->start, peek(p, 0)->end,
+							 "Payment terms may have at most %d instalments.", TERMS_MAX_LINES);
+		line = &t->lines[t->nlines];
+		line->share = TERMS_FULL_SHARE;
+		if (peek(p, 0)->type == TK_NUM && peek(p, 1)->type == TK_PCT)
+		{
+			if (!parse_percent(p, &line->share, false))
+				return false;
+			has_share = true;
+		}
+		if (!parse_schedule(p, &line->due, &imm))
+			return false;
+		t->nlines++;
+
+		/* "2% 10 net 30" (also "2% 10 days net 30 days") */
+		if (t->nlines == 1 && has_share && line->due.nsteps > 0 &&
+			is_word(peek(p, 0), "net"))
+		{
+			t->has_discount = true;
+			t->discount_rate = line->share;
+			if (t->discount_rate >= TERMS_FULL_SHARE)
+				return set_error(p, TERMS_ERR_SYNTAX, line_start, peek(p, 0)->start,
+								 "The discount percentage must be below 100%%.");
+			t->discount = line->due;
+			p->pos++;
+			line->share = TERMS_FULL_SHARE;
+			if (!parse_schedule(p, &line->due, &imm))
+				return false;
+			break;
+		}
+		/* a trailing "net" ("30 jours net, escompte ...") */
+		if (is_word(peek(p, 0), "net") &&
+			(peek(p, 1)->type == TK_COMMA || peek(p, 1)->type == TK_END))
+			p->pos++;
+		if (t->nlines == 1)
+			first_has_share = has_share;
+		else if (!has_share || !first_has_share)
+			return set_error(p, TERMS_ERR_SHARES, line_start, peek(p, 0)->start,
+							 "Each instalment needs its share, as in \"30%% 15D, 70%% 45D\".");
+		if (peek(p, 0)->type != TK_COMMA)
+			break;
+		p->pos++;
+		/* "30 jours net, escompte 2 % 10 jours" */
+		if (is_word(peek(p, 0), "discount") || is_word(peek(p, 0), "escompte") ||
+			is_word(peek(p, 0), "with") || is_word(peek(p, 0), "avec"))
+			break;
+	}
+	return true;
+}
+
+/* the shares of the instalments sum to 100 % */
+static bool
+check_shares(Parser *p, const Terms *t)
+{
+	int64_t		sum = 0;
+
+	for (int i = 0; i < t->nlines; i++)
+		sum += t->lines[i].share;
+	if (sum != TERMS_FULL_SHARE)
+	{
+		char		s[32];
+
+		terms_format_share((int32_t) sum, s, sizeof(s));
+		return set_error(p, TERMS_ERR_SHARES, -1, -1,
+						 "Instalment shares sum to %s%%; they must sum to exactly 100%%.", s);
+	}
+	return true;
+}
+
 static bool
 parse_terms(Parser *p, Terms *t)
 {
-	bool		imm;
+	bool		ok;
 
-	/* "2/10 net 30": 2 % discount within 10 days, due in 30 */
 	if (peek(p, 0)->type == TK_NUM && peek(p, 1)->type == TK_SLASH)
-	{
-		const Token *pct = peek(p, 0);
-		const Token *days = peek(p, 2);
-
-		if (pct->num <= 0 || pct->num >= TERMS_FULL_SHARE)
-			return set_error(p, TERMS_ERR_SYNTAX, pct->start, pct->end,
-							 "The discount percentage must be greater than 0 and below 100%%.");
-		if (days->type != TK_NUM || days->frac || days->num / 100 > TERMS_MAX_N)
-			return unexpected(p, days, "the number of discount days");
-		t->has_discount = true;
-		t->discount_rate = (int32_t) pct->num;
-		t->discount.nsteps = 0;
-		if (days->num > 0)
-		{
-			t->discount.nsteps = 1;
-			t->discount.steps[0].kind = TS_ADD_DAYS;
-			t->discount.steps[0].n = (int16_t) (days->num / 100);
-		}
-		p->pos += 3;
-		if (unit_kind(peek(p, 0)) == TS_ADD_DAYS)
-			p->pos++;
-		if (peek(p, 0)->type == TK_COMMA)
-			p->pos++;
-		if (!is_word(peek(p, 0), "net") && !is_word(peek(p, 0), "n"))
-			return unexpected(p, peek(p, 0), "\"net\" and the number of days");
-		p->pos++;
-		t->nlines = 1;
-		t->lines[0].share = TERMS_FULL_SHARE;
-		if (!parse_schedule(p, &t->lines[0].due, &imm))
-			return false;
-	}
+		ok = parse_slash_discount(p, t);
 	else
-	{
-		bool		first_has_share = false;
-
-		for (;;)
-		{
-			TermsLine  *line;
-			bool		has_share = false;
-			int			line_start = peek(p, 0)->start;
-
-			if (t->nlines >= TERMS_MAX_LINES)
-				return set_error(p, TERMS_ERR_SYNTAX, peek(p, 0)->start, peek(p, 0)->end,
-								 "Payment terms may have at most %d instalments.", TERMS_MAX_LINES);
-			line = &t->lines[t->nlines];
-			line->share = TERMS_FULL_SHARE;
-			if (peek(p, 0)->type == TK_NUM && peek(p, 1)->type == TK_PCT)
-			{
-				if (!parse_percent(p, &line->share, false))
-					return false;
-				has_share = true;
-			}
-			if (!parse_schedule(p, &line->due, &imm))
-				return false;
-			t->nlines++;
-
-			/* "2% 10 net 30" (also "2% 10 days net 30 days") */
-			if (t->nlines == 1 && has_share && line->due.nsteps > 0 &&
-				is_word(peek(p, 0), "net"))
-			{
-				t->has_discount = true;
-				t->discount_rate = line->share;
-				if (t->discount_rate >= TERMS_FULL_SHARE)
-					return set_error(p, TERMS_ERR_SYNTAX, line_start, peek(p, 0)->start,
-									 "The discount percentage must be below 100%%.");
-				t->discount = line->due;
-				p->pos++;
-				line->share = TERMS_FULL_SHARE;
-				if (!parse_schedule(p, &line->due, &imm))
-					return false;
-				break;
-			}
-			/* a trailing "net" ("30 jours net, escompte ...") */
-			if (is_word(peek(p, 0), "net") &&
-				(peek(p, 1)->type == TK_COMMA || peek(p, 1)->type == TK_END))
-				p->pos++;
-			if (t->nlines == 1)
-				first_has_share = has_share;
-			else if (!has_share || !first_has_share)
-				return set_error(p, TERMS_ERR_SHARES, line_start, peek(p, 0)->start,
-								 "Each instalment needs its share, as in \"30%% 15D, 70%% 45D\".");
-			if (peek(p, 0)->type != TK_COMMA)
-				break;
-			p->pos++;
-			/* "30 jours net, escompte 2 % 10 jours" */
-			if (is_word(peek(p, 0), "discount") || is_word(peek(p, 0), "escompte") ||
-				is_word(peek(p, 0), "with") || is_word(peek(p, 0), "avec"))
-				break;
-		}
-	}
-
+		ok = parse_lines(p, t);
+	if (!ok)
+		return false;
 	if (!t->has_discount &&
 		(is_word(peek(p, 0), "discount") || is_word(peek(p, 0), "escompte") ||
 		 is_word(peek(p, 0), "with") || is_word(peek(p, 0), "avec")))
@@ -972,23 +1003,7 @@ parse_terms(Parser *p, Terms *t)
 	}
 	if (peek(p, 0)->type != TK_END)
 		return unexpected(p, peek(p, 0), "the end of the payment terms");
-
-	/* shares */
-	{
-		int64_t		sum = 0;
-
-		for (int i = 0; i < t->nlines; i++)
-			sum += t->lines[i].share;
-		if (sum != TERMS_FULL_SHARE)
-		{
-			char		s[32];
-
-			terms_format_share((int32_t) sum, s, sizeof(s));
-			return set_error(p, TERMS_ERR_SHARES, -1, -1,
-							 "Instalment shares sum to %s%%; they must sum to exactly 100%%.", s);
-		}
-	}
-	return true;
+	return check_shares(p, t);
 }
 
 bool
