@@ -16,12 +16,15 @@
 #      tools/demo.sh, then AR_CREDIT_TEST_DEBIAN=1 tools/test.sh;
 # 4. unmounts and stops whatever still runs in the tree (the caller removes
 #    DIR).
-# Each run's "tests:" line is printed prefixed with "[SUITE ...]".  Exits 1
-# if any command fails.
+# Each run's "tests:" line is printed prefixed with "[SUITE ...]"; the whole
+# output of each run is kept in $AR_CI_LOGS/SUITE.*.log (default: next to
+# DIR).  Exits 1 if any command fails.
 set -uo pipefail
 suite=$1 dir=$2 mode=${3:-full}
 src=$(cd "$(dirname "$0")/.." && pwd)
 mirror=${AR_CI_MIRROR:-http://deb.debian.org/debian}
+logs=${AR_CI_LOGS:-$(dirname "$dir")}   # where the logs of the runs go
+mkdir -p "$logs"
 say() { echo "[$suite] $*"; }
 
 # ---- 1. the tree --------------------------------------------------------------
@@ -30,8 +33,8 @@ if [ ! -x "$dir/usr/bin/apt-get" ]; then
     t0=$(date +%s)
     mkdir -p "$dir"
     if ! debootstrap --variant=minbase --include=git,ca-certificates,sudo \
-            "$suite" "$dir" "$mirror" > "$dir.debootstrap.log" 2>&1; then
-        tail -30 "$dir.debootstrap.log"
+            "$suite" "$dir" "$mirror" > "$logs/$suite.debootstrap.log" 2>&1; then
+        tail -30 "$logs/$suite.debootstrap.log"
         say "debootstrap failed"
         exit 1
     fi
@@ -46,6 +49,7 @@ echo 'Acquire::Check-Valid-Until "false";' > "$dir/etc/apt/apt.conf.d/99ci-snaps
 printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d"
 chmod 755 "$dir/usr/sbin/policy-rc.d"
 cp /etc/resolv.conf "$dir/etc/resolv.conf"
+cp /etc/hosts "$dir/etc/hosts"    # sudo looks the host name up
 
 # ---- 2. mounts and the checkout ----------------------------------------------
 mounted=()
@@ -76,7 +80,7 @@ path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # run WHAT USER LANG COMMAND: a command in the tree, its log kept next to it
 run() {
     local what=$1 user=$2 lang=$3 cmd=$4 log t0 home=/root r=0
-    log="$dir.$(echo "$what" | tr -c 'a-zA-Z0-9\n' '_').log"
+    log="$logs/$suite.$(echo "$what" | tr -c 'a-zA-Z0-9\n' '_').log"
     [ "$user" = root ] || home=/home/$user
     say "$what: $cmd (as $user, LANG=${lang:-unset})"
     t0=$(date +%s)
