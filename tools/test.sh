@@ -20,7 +20,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tools/common.sh
-ar_env || exit 1
+ar_env || { echo "tests: 0 passed, 1 failed"; exit 1; }
 tools/setup-debian.sh || { echo "tools/setup-debian.sh failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 echo "# PostgreSQL $PGVERSION, locale $LC_ALL"
 ar_results_init
