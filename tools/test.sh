@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every ar_credit test:
-#   C unit tests of the pure core, META.json and, with AR_CREDIT_TEST_DEBIAN=1
-#   (CI), the Debian package; then in a throwaway cluster (pg_virtualenv,
+#   C unit tests of the pure core, the runner's own tally, META.json and, with
+#   AR_CREDIT_TEST_DEBIAN=1 (CI), the Debian package; then in a throwaway
+#   cluster (pg_virtualenv,
 #   tools/run-cluster-tests.sh) pg_regress (sql/ + expected/), isolation specs
 #   (specs/), pgTAP (test/*.sql), the shell tests (test/*.sh: dump/restore,
 #   upgrade, worker), the documentation (examples and coverage).
@@ -27,6 +28,7 @@ ar_results_init
 trap 'rm -f "$AR_RESULTS" "$AR_RESULTS.done"' EXIT
 
 ar_step "C unit tests (make unittest)" make -s unittest
+ar_step "test runner self-test (tools/runner-selftest.sh)" tools/runner-selftest.sh
 # META.json against the PGXN spec and the tree (and the checker against itself)
 ar_step "META.json (tools/check-meta.py)" python3 tools/check-meta.py
 ar_step "META.json checker self-test" python3 tools/check-meta.py --self-test
