@@ -2,10 +2,10 @@
 # Runs every ar_credit test:
 #   C unit tests of the pure core, the runner's own tally, META.json and, with
 #   AR_CREDIT_TEST_DEBIAN=1 (CI), the Debian package; then in a throwaway
-#   cluster (pg_virtualenv,
-#   tools/run-cluster-tests.sh) pg_regress (sql/ + expected/), isolation specs
-#   (specs/), pgTAP (test/*.sql), the shell tests (test/*.sh: dump/restore,
-#   upgrade, worker), the documentation (examples and coverage).
+#   cluster (pg_virtualenv, tools/run-cluster-tests.sh) pg_regress (sql/ +
+#   expected/), isolation specs (specs/), pgTAP (test/*.sql), the shell tests
+#   (test/*.sh: dump/restore, upgrade, worker), the documentation (examples
+#   and coverage).
 #
 #   tools/test.sh              install into the system PostgreSQL (root or sudo)
 #   AR_CREDIT_STAGING=1 tools/test.sh
