@@ -201,6 +201,76 @@ describe_formula(Buf *b, const TermsFormula *f, TermsLang lang)
 	}
 }
 
+/* one instalment line, the i-th of t */
+static void
+describe_line(Buf *b, const Terms *t, int i, TermsLang lang)
+{
+	const TermsFormula *f = &t->lines[i].due;
+	bool		fr = (lang == TERMS_LANG_FR);
+	char		s[32];
+
+	if (t->nlines > 1)
+	{
+		format_share_sep(t->lines[i].share, fr ? ',' : '.', s, sizeof(s));
+		if (f->nsteps == 0)
+			buf_add(b, fr ? "%s %% \xc3\xa0 r\xc3\xa9" "ception" : "%s%% on receipt", s);
+		else
+		{
+			buf_add(b, fr ? "%s %% \xc3\xa0 " : "%s%% at ", s);
+			describe_formula(b, f, lang);
+		}
+		return;
+	}
+	if (f->nsteps == 0)
+		buf_add(b, fr ? "paiement \xc3\xa0 r\xc3\xa9" "ception" : "due on receipt");
+	else
+	{
+		/* "net 30 days", but "due end of month + 45 days" */
+		if (f->steps[0].kind <= TS_ADD_YEARS)
+			buf_add(b, fr ? "paiement \xc3\xa0 " : "net ");
+		else
+			buf_add(b, fr ? "paiement " : "due ");
+		describe_formula(b, f, lang);
+	}
+}
+
+/* the early-payment discount: " with 2% discount if paid within 10 days" */
+static void
+describe_discount(Buf *b, const Terms *t, TermsLang lang)
+{
+	bool		fr = (lang == TERMS_LANG_FR);
+	bool		plain_days = (t->discount.nsteps == 1 &&
+							  t->discount.steps[0].kind == TS_ADD_DAYS &&
+							  t->discount.steps[0].n > 0);
+	bool		on_day = (t->discount.nsteps > 0 &&
+						  t->discount.steps[0].kind == TS_DAY_OF_MONTH);
+	char		s[32];
+
+	format_share_sep(t->discount_rate, fr ? ',' : '.', s, sizeof(s));
+	if (fr)
+	{
+		buf_add(b, " avec escompte de %s %% pour paiement ", s);
+		if (t->discount.nsteps == 0)
+			buf_add(b, "\xc3\xa0 r\xc3\xa9" "ception");
+		else
+		{
+			buf_add(b, plain_days ? "sous " : on_day ? "" : "\xc3\xa0 ");
+			describe_formula(b, &t->discount, lang);
+		}
+	}
+	else
+	{
+		buf_add(b, " with %s%% discount if paid ", s);
+		if (t->discount.nsteps == 0)
+			buf_add(b, "on receipt");
+		else
+		{
+			buf_add(b, plain_days ? "within " : on_day ? "" : "by ");
+			describe_formula(b, &t->discount, lang);
+		}
+	}
+}
+
 /*
  * Invoice wording, e.g. "net 45 days end of month" / "paiement à 45 jours
  * fin de mois", "30% at 15 days, 70% at 45 days".  Every description is
@@ -210,72 +280,16 @@ int
 terms_describe(const Terms *t, TermsLang lang, char *out, int outlen)
 {
 	Buf			b = {out, 0, outlen};
-	bool		fr = (lang == TERMS_LANG_FR);
-	char		s[32];
 
 	out[0] = '\0';
 	for (int i = 0; i < t->nlines; i++)
 	{
-		const TermsFormula *f = &t->lines[i].due;
-
 		if (i > 0)
 			buf_add(&b, ", ");
-		if (t->nlines > 1)
-		{
-			format_share_sep(t->lines[i].share, fr ? ',' : '.', s, sizeof(s));
-			if (f->nsteps == 0)
-				buf_add(&b, fr ? "%s %% \xc3\xa0 r\xc3\xa9" "ception" : "%s%% on receipt", s);
-			else
-			{
-				buf_add(&b, fr ? "%s %% \xc3\xa0 " : "%s%% at ", s);
-				describe_formula(&b, f, lang);
-			}
-			continue;
-		}
-		if (f->nsteps == 0)
-			buf_add(&b, fr ? "paiement \xc3\xa0 r\xc3\xa9" "ception" : "due on receipt");
-		else
-		{
-			/* "net 30 days", but "due end of month + 45 days" */
-			if (f->steps[0].kind <= TS_ADD_YEARS)
-				buf_add(&b, fr ? "paiement \xc3\xa0 " : "net ");
-			else
-				buf_add(&b, fr ? "paiement " : "due ");
-			describe_formula(&b, f, lang);
-		}
+		describe_line(&b, t, i, lang);
 	}
 	if (t->has_discount)
-	{
-		bool		plain_days = (t->discount.nsteps == 1 &&
-								  t->discount.steps[0].kind == TS_ADD_DAYS &&
-								  t->discount.steps[0].n > 0);
-		bool		on_day = (t->discount.nsteps > 0 &&
-							  t->discount.steps[0].kind == TS_DAY_OF_MONTH);
-
-		format_share_sep(t->discount_rate, fr ? ',' : '.', s, sizeof(s));
-		if (fr)
-		{
-			buf_add(&b, " avec escompte de %s %% pour paiement ", s);
-			if (t->discount.nsteps == 0)
-				buf_add(&b, "\xc3\xa0 r\xc3\xa9" "ception");
-			else
-			{
-				buf_add(&b, plain_days ? "sous " : on_day ? "" : "\xc3\xa0 ");
-				describe_formula(&b, &t->discount, lang);
-			}
-		}
-		else
-		{
-			buf_add(&b, " with %s%% discount if paid ", s);
-			if (t->discount.nsteps == 0)
-				buf_add(&b, "on receipt");
-			else
-			{
-				buf_add(&b, plain_days ? "within " : on_day ? "" : "by ");
-				describe_formula(&b, &t->discount, lang);
-			}
-		}
-	}
+		describe_discount(&b, t, lang);
 	/* never hand out a description cut short */
 	return (b.len >= outlen - 1) ? -1 : b.len;
 }
