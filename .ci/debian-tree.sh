@@ -21,6 +21,8 @@
 # DIR).  Exits 1 if any command fails.
 set -uo pipefail
 suite=$1 dir=$2 mode=${3:-full}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)    # absolute: the processes in the tree are found by their root
 src=$(cd "$(dirname "$0")/.." && pwd)
 mirror=${AR_CI_MIRROR:-http://deb.debian.org/debian}
 logs=${AR_CI_LOGS:-$(dirname "$dir")}   # where the logs of the runs go
@@ -31,7 +33,6 @@ say() { echo "[$suite] $*"; }
 if [ ! -x "$dir/usr/bin/apt-get" ]; then
     say "debootstrap --variant=minbase $suite"
     t0=$(date +%s)
-    mkdir -p "$dir"
     if ! debootstrap --variant=minbase --include=git,ca-certificates,sudo \
             "$suite" "$dir" "$mirror" > "$logs/$suite.debootstrap.log" 2>&1; then
         tail -30 "$logs/$suite.debootstrap.log"
