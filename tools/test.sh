@@ -28,7 +28,7 @@ ar_results_init
 trap 'rm -f "$AR_RESULTS" "$AR_RESULTS.done"' EXIT
 
 ar_step "C unit tests (make unittest)" make -s unittest
-ar_step "test runner self-test (tools/runner-selftest.sh)" tools/runner-selftest.sh
+ar_step "runner self-test (tools/runner-selftest.sh)" tools/runner-selftest.sh
 # META.json against the PGXN spec and the tree (and the checker against itself)
 ar_step "META.json (tools/check-meta.py)" python3 tools/check-meta.py
 ar_step "META.json checker self-test" python3 tools/check-meta.py --self-test
