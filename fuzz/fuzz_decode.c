@@ -16,7 +16,7 @@
 #include "dates.h"
 #include "terms.h"
 
-/* days a formula can move a date (src/terms.c, formula_reach) */
+/* days a formula can move a date (src/terms_eval.c, formula_reach) */
 static int64_t
 formula_reach(const TermsFormula *f)
 {

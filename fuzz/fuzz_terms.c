@@ -1,6 +1,6 @@
 /*
  * fuzz_terms.c
- *		libFuzzer target for the payment-terms parser (src/terms.c).
+ *		libFuzzer target for the payment-terms parser (src/terms_parse.c).
  *
  * Besides "never crash", it checks the properties the SQL type relies on:
  * a failure always explains itself; canonical text and both descriptions
@@ -11,7 +11,7 @@
  * reports instead of overflowing.
  *
  * Some work sweeps invoice dates, as many as the formula's reach in days
- * (src/terms.c, sweep_ranges: up to a whole 400-year cycle, 10-100 ms under
+ * (src/terms_eval.c, terms_sweep_ranges: up to a whole 400-year cycle, 10-100 ms under
  * ASan), so it runs on a share of the inputs to keep the campaign at
  * thousands of executions a second: terms judged from the text to reach
  * beyond 400 days or to have many steps (text_reach below) are parsed for

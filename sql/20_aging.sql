@@ -56,12 +56,15 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-SET force_parallel_mode = on;
+-- force_parallel_mode (PostgreSQL 15) was renamed debug_parallel_query in 16
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET :force_parallel = on;
 EXPLAIN (COSTS OFF) SELECT aging(amount, due, '2024-03-31') FROM aging_inv;
 SELECT aging(amount, due, '2024-03-31')::text = :'serial_aging' AS same_aging,
        paydex(amount, days_late) || ' ' || avg_days_beyond_terms(amount, days_late) = :'serial_kpi' AS same_kpi
   FROM aging_inv;
-RESET force_parallel_mode;
+RESET :force_parallel;
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;

@@ -22,7 +22,7 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
-#include "ar_credit.h"
+#include "glue.h"
 #include "aging.h"
 
 /* ---------------------------------------------------------------------

@@ -42,7 +42,6 @@
 #include "ar_credit.h"
 #include "tracking.h"
 
-extern bool ar_notify;
 
 /* names the tracked table in any error raised while the trigger runs */
 static void

@@ -63,7 +63,6 @@
 #define OLD_TABLE	"ar_credit_old"
 #define MAX_KEYS	8
 
-extern bool ar_notify;
 
 typedef enum PlanKind
 {

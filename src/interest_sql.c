@@ -215,8 +215,6 @@ citus_find_shards(void)
 	}
 }
 
-void		ar_interest_init(void);
-
 void
 ar_interest_init(void)
 {

@@ -157,7 +157,6 @@ receivable_qualified_name(PG_FUNCTION_ARGS)
 }
 
 /* ar_credit.timezone (dunning_sql.c) */
-extern char *ar_timezone;
 
 /*
  * as_date(timestamptz): the date of an instant in ar_credit.timezone, a zone

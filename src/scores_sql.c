@@ -14,7 +14,7 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
-#include "ar_credit.h"
+#include "glue.h"
 #include "scores.h"
 
 static const ScoreModel *

@@ -23,7 +23,7 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
-#include "ar_credit.h"
+#include "glue.h"
 #include "dates.h"
 #include "terms.h"
 

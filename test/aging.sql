@@ -549,16 +549,19 @@ SELECT throws_ok($$SELECT aging_t.run('SELECT ar_credit.aging(amount, due, as_of
                  '22023', 'aging bounds must be the same for every row of a group',
                  'bounds differing between the rows of different workers: 22023');
 
--- force_parallel_mode (PostgreSQL 15's name) with the default parallel costs:
--- a single-copy Gather runs the whole aggregate in one worker
+-- force_parallel_mode (debug_parallel_query from PostgreSQL 16 on) with the
+-- default parallel costs: a single-copy Gather runs the whole aggregate in one
+-- worker
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
-SET LOCAL force_parallel_mode = on;
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET LOCAL :force_parallel = on;
 SET LOCAL max_parallel_workers_per_gather = 0;   -- no partial plan: only the forced Gather
 SELECT is(aging_t.plan_of($$SELECT ar_credit.aging(amount, due, '2024-03-31') FROM aging_t.ledger$$),
           'Aggregate' || E'\n' || '  ->  Seq Scan on ledger' || E'\n',
-          'force_parallel_mode needs max_parallel_workers_per_gather > 0 (no Gather otherwise)');
+          'forced parallel mode needs max_parallel_workers_per_gather > 0 (no Gather otherwise)');
 SET LOCAL max_parallel_workers_per_gather = 2;
 SELECT matches(aging_t.plan_of($$SELECT ar_credit.aging(amount, due, '2024-03-31') FROM aging_t.ledger$$),
                'Gather.*Single Copy: true.*Aggregate.*Seq Scan on ledger', 'forced: single-copy Gather over the aggregate');

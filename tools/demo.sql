@@ -15,17 +15,22 @@ SELECT input AS "terms as written",
 
 \echo '== 2. A sample ledger in your own tables: 200 customers, 20,000 invoices (examples/demo_data.sql)'
 \i examples/demo_data.sql
+SELECT (SELECT count(*) FROM billing.customer) AS customers, count(*) AS invoices,
+       count(DISTINCT customer_id) AS "customers invoiced", min(issued_on) AS "first issued", max(issued_on) AS "last issued"
+  FROM billing.invoice;
 SELECT status, count(*) AS invoices, sum(amount) AS amount FROM billing.invoice GROUP BY status ORDER BY status;
 
-\echo '== 3. Aging per customer (the ar_credit.aging aggregate), largest overdue first'
-SELECT customer_id, currency, a[1] AS current, a[2] AS "1-30", a[3] AS "31-60", a[4] AS "61-90", a[5] AS ">90"
-  FROM (SELECT customer_id, currency, ar_credit.aging(balance, due_on, current_date) AS a
-          FROM billing.invoice WHERE status IN ('open', 'partially_paid', 'disputed')
-         GROUP BY customer_id, currency) AS s
- ORDER BY a[5] + a[4] DESC
+\echo '== 3. Aging of the open balances per customer (the ar_credit.aging aggregate): the 8 EUR customers owing the most overdue'
+SELECT customer_id, a[2] + a[3] + a[4] + a[5] AS overdue,
+       a[1] AS current, a[2] AS "1-30", a[3] AS "31-60", a[4] AS "61-90", a[5] AS ">90"
+  FROM (SELECT customer_id, ar_credit.aging(balance, due_on, current_date) AS a
+          FROM billing.invoice
+         WHERE status IN ('open', 'partially_paid', 'disputed') AND currency = 'EUR'
+         GROUP BY customer_id) AS s
+ ORDER BY overdue DESC, customer_id
  LIMIT 8;
 
-\echo '== 4. Top risks: solvency score from statements, payment behaviour and exposure'
+\echo '== 4. Top risks: the 10 lowest solvency scores (statements, payment behaviour, exposure) and the terms the policy recommends'
 \i examples/score_customers.sql
 
 \echo '== 5. Late-payment interest and indemnities owed on invoices paid late (FR_B2B, EUR customers)'
@@ -33,7 +38,7 @@ SELECT count(*) AS late_invoices,
        sum(ar_credit.late_interest(amount, due_on, paid_on, 'FR_B2B')) AS interest,
        sum(ar_credit.recovery_indemnity(amount, 'FR_B2B')) AS indemnities
   FROM billing.invoice
- WHERE status = 'paid' AND paid_on > due_on AND currency = 'EUR' AND due_on >= date '2015-01-01';
+ WHERE status = 'paid' AND paid_on > due_on AND currency = 'EUR';
 
 \echo '== 6. Track the invoices table: the dunning queue fills itself; reminders a worker would send today'
 \o /dev/null
@@ -44,7 +49,7 @@ SELECT ar_credit.track('billing.invoice', 'invoice_no', 'due_on', 'balance',
 SELECT state, count(*) FROM ar_credit.dunning_queue GROUP BY state ORDER BY state;
 SELECT level, channel, label, count(*) AS reminders, sum(amount_due) AS amount_due
   FROM ar_credit.dunning_due GROUP BY level, channel, label ORDER BY level;
-\echo 'A worker claims a batch, sends it and completes it (examples/worker.sh does this in a loop):'
+\echo 'A worker claims a batch of 5, sends it and completes it (examples/worker.sh does this in a loop):'
 CREATE TEMP TABLE sent AS
 SELECT c.id, c.source, c.invoice_key, c.customer_key, c.level, c.channel, c.amount_due, c.currency
   FROM ar_credit.claim_reminders(5, 'demo-worker') AS c;

@@ -66,8 +66,11 @@ SELECT kind, what, name FROM (
            p.proname::text AS name
       FROM m JOIN pg_catalog.pg_proc AS p ON m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = m.objid
     UNION ALL
+    -- not the array type PostgreSQL makes for each type (17 and later record
+    -- those as members of the extension too): it is documented with its type
     SELECT 'type', t.typname, t.typname
       FROM m JOIN pg_catalog.pg_type AS t ON m.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = m.objid
+     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_type AS e WHERE e.typarray OPERATOR(pg_catalog.=) t.oid)
     UNION ALL
     SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'table' END, c.relname, c.relname
       FROM m JOIN pg_catalog.pg_class AS c ON m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = m.objid

@@ -22,7 +22,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-export PG_CONFIG=${PG_CONFIG:-pg_config}
+source tools/common.sh
+ar_env
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PGVERSION/bin/pg_config}
 bindir=$($PG_CONFIG --bindir)
 
 tools/setup-debian.sh

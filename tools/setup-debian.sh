@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ar_credit needs to build and test, if missing.
-# Works as root or through sudo on Debian bookworm.
+# Installs the Debian packages ar_credit needs to build and test, if missing,
+# for the PostgreSQL major of tools/common.sh's ar_pg_version ($PGVERSION, else
+# the newest installed, else the one the Debian release ships: bookworm 15,
+# trixie 17, sid 18).  Root, or a user with sudo.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/common.sh
+ar_env
 
-PGV=${PGVERSION:-15}
-need=(make gcc postgresql-$PGV postgresql-server-dev-$PGV postgresql-$PGV-pgtap
-      libtap-parser-sourcehandler-pgtap-perl postgresql-common python3)
-need+=(default-jdk-headless libpostgresql-jdbc-java python3-psycopg2 python3-sqlalchemy python3-psycopg python3-matplotlib $(command -v npm >/dev/null || echo npm))  # test/drivers
-missing=()
-for p in "${need[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "installing: ${missing[*]}"
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+ar_apt_install make gcc libc6-dev perl python3 util-linux postgresql-common \
+    "postgresql-$PGVERSION" "postgresql-server-dev-$PGVERSION" "postgresql-$PGVERSION-pgtap" \
+    libtap-parser-sourcehandler-pgtap-perl
+# the BI drivers' tests (test/drivers/run.sh): pgjdbc, SQLAlchemy/psycopg2,
+# psycopg 3, node-postgres (npm) and the aging chart (matplotlib)
+ar_apt_install default-jdk-headless libpostgresql-jdbc-java python3-psycopg2 python3-sqlalchemy \
+    python3-psycopg python3-matplotlib npm

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds and tests the Debian package postgresql-<version>-ar-credit:
 #   1. installs the build dependencies (debian/control) if missing;
-#   2. builds with dpkg-buildpackage -us -uc -b in a temporary copy of the tree
-#      (tracked and untracked files, no build outputs), which also runs
-#      pg_regress and the isolation specs against the staged package;
+#   2. in a temporary copy of the tree (tracked and untracked files, no build
+#      outputs), writes debian/control for the PostgreSQL majors this machine
+#      supports (pg_buildext updatecontrol, from debian/control.in and
+#      debian/pgversions) and builds with dpkg-buildpackage -us -uc -b, which
+#      also runs pg_regress and the isolation specs against the staged package
+#      of every major;
 #   3. checks the package's contents: module, control file, install script,
 #      every ar_credit--*.sql of the tree, documentation;
 #   4. installs it with dpkg -i, creates the extension in a throwaway cluster
@@ -13,10 +16,12 @@
 #      had left in the system PostgreSQL before, so tools/test.sh is unaffected.
 # Root or sudo.  Prints TAP lines, then "debian: N passed, M failed" and the
 # duration; exits 1 on any failure.  AR_CREDIT_KEEP_DEB=1 keeps the temporary
-# directory (build log, .deb files).
+# directory (build log, .deb files).  The package checked, installed and
+# tested is that of the major tools/common.sh picks ($PGVERSION, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/common.sh
+ar_env
 
 # pg_virtualenv clusters run by root share a name and a socket directory: hold
 # the project's cluster lock for the whole run (build-time tests included)
@@ -28,7 +33,7 @@ fi
 start=$(date +%s)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PGV=${PGVERSION:-15}
+PGV=$PGVERSION
 PKG=postgresql-$PGV-ar-credit
 EXTVERSION=$(sed -nE "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'([^']*)'.*/\1/p" ar_credit.control)
 DEBVERSION=$(sed -nE '1s/^[^ ]+ \(([^)]*)\).*/\1/p' debian/changelog)
@@ -48,17 +53,9 @@ passed_in() { grep -oE 'All [0-9]+ tests passed' "$1" | awk '{s += $2} END {prin
 
 # ---- 1. build dependencies -------------------------------------------------
 tools/setup-debian.sh
-need=(dpkg-dev debhelper postgresql-server-dev-all postgresql-all)
-missing=()
-for p in "${need[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-        --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# build-essential is implied by every Debian source package (dpkg-checkbuilddeps
+# wants it even if make and gcc are there)
+ar_apt_install build-essential dpkg-dev debhelper postgresql-server-dev-all postgresql-all
 
 # ---- 2. build in a temporary copy -------------------------------------------
 tmp=$(mktemp -d /tmp/ar_credit-deb.XXXXXX)
@@ -83,6 +80,14 @@ else
     make -s -C "$src" clean >/dev/null 2>&1 || true
 fi
 
+# debian/control names one package per supported major (debian/pgversions
+# intersected with this machine's postgresql-common)
+if (cd "$src" && pg_buildext updatecontrol) > "$tmp/updatecontrol.log" 2>&1; then
+    ok "pg_buildext updatecontrol: packages $(sed -nE 's/^Package: //p' "$src/debian/control" | tr '\n' ' ')"
+else
+    not_ok "pg_buildext updatecontrol"; sed 's/^/#   /' "$tmp/updatecontrol.log"; finish
+fi
+check "debian/control builds $PKG" grep -qx "Package: $PKG" "$src/debian/control"
 echo "# building $PKG $DEBVERSION in $src"
 if (cd "$src" && dpkg-buildpackage -us -uc -b) > "$tmp/build.log" 2>&1; then
     ok "dpkg-buildpackage -us -uc -b builds $PKG"

@@ -1,6 +1,6 @@
 /*
  * test_terms.c
- *		Unit tests of the payment-terms parser and evaluator (src/terms.c).
+ *		Unit tests of the payment-terms parser and evaluator (src/terms_parse.c, terms_eval.c, terms_write.c, terms.c).
  *
  * Each input form of SPEC section 1 is parsed, its canonical text checked,
  * the canonical text and both descriptions re-parsed to the same terms,
