@@ -48,6 +48,7 @@ CREATE TRIGGER dunning_step_invalidate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
     FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 
+
 CREATE TYPE ar_credit.reminder AS (level pg_catalog.int4, remind_on pg_catalog.date,
                                    channel pg_catalog.text, label pg_catalog.text);
 COMMENT ON TYPE ar_credit.reminder IS 'a reminder to send: level, date, channel and label';
@@ -124,12 +125,62 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.minor_to_major(pg_catalog.numeric, pg_catalog.text) IS
     'an amount in the minor unit of its currency (cents) in major units: 12000 EUR cents = 120.00, 12000 JPY = 12000';
 
+-- A mapped date column as a date: dates as they are, timestamps by their date,
+-- timestamptz in ar_credit.timezone (fixed per database, so a writer's
+-- TimeZone never moves a due date)
+CREATE FUNCTION ar_credit.as_date(d pg_catalog.date)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN d;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.date) IS 'a mapped date column as a date: itself';
+CREATE FUNCTION ar_credit.as_date(ts pg_catalog.timestamp)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ts::pg_catalog.date;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamp) IS 'a mapped timestamp column as a date: its date';
+CREATE FUNCTION ar_credit.as_date(ts pg_catalog.timestamptz)
+RETURNS pg_catalog.date
+AS 'MODULE_PATHNAME', 'receivable_as_date_tz'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamptz) IS
+    'a mapped timestamptz column as a date: its date in ar_credit.timezone (default UTC), whatever the session''s TimeZone';
+
 CREATE FUNCTION ar_credit.qualified_name(rel pg_catalog.regclass)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'receivable_qualified_name'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.qualified_name(pg_catalog.regclass) IS
     'schema.table of a relation, quoted where needed, whatever the search_path: the source column of the views';
+
+-- A policy a tracked table uses cannot disappear: every write to that table
+-- would fail in the trigger (unknown policy), a failure only we could fix.
+CREATE FUNCTION ar_credit.dunning_step_in_use()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone record;
+BEGIN
+    SELECT t.policy, pg_catalog.string_agg(ar_credit.qualified_name(t.relid), ', ' ORDER BY t.relid::pg_catalog.text) AS tables
+      INTO gone
+      FROM ar_credit.tracked_table AS t
+     WHERE NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = t.policy)
+     GROUP BY t.policy
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dunning policy "%" is used by %', ar_credit.clip(gone.policy), gone.tables
+              USING ERRCODE = '23503',
+                    HINT = 'Track those tables with another policy first (ar_credit.track(..., policy => ...)).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.dunning_step_in_use() IS
+    'statement trigger of dunning_step: refuses to remove the last step of a policy a tracked table uses';
+CREATE TRIGGER dunning_step_in_use
+    AFTER UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_step_in_use();
 
 -- ---------------------------------------------------------------------
 -- the queue
@@ -174,6 +225,36 @@ CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
     WHERE state IN ('pending', 'claimed');
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
+
+-- Every exchange with a customer (SPEC section 9): the reminders workers
+-- send (complete_reminder writes them) and the calls, letters and visits
+-- users record.  Append-only: nobody is granted UPDATE or DELETE.
+CREATE TABLE ar_credit.contact_log (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text,
+    customer_key pg_catalog.text,
+    channel      pg_catalog.text NOT NULL
+                 CHECK (channel OPERATOR(pg_catalog.=) ANY (ARRAY['email', 'sms', 'phone', 'letter', 'registered_letter',
+                                                                  'collection', 'visit', 'portal', 'other'])),
+    direction    pg_catalog.text NOT NULL DEFAULT 'out'
+                 CHECK (direction OPERATOR(pg_catalog.=) ANY (ARRAY['out', 'in'])),
+    outcome      pg_catalog.text,
+    note         pg_catalog.text,
+    by_role      pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    reminder_id  pg_catalog.int8,
+    subject      pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.contact_log IS
+    'every exchange with a customer: reminders sent (written by complete_reminder(s)) and the calls, letters and visits users record; append-only';
+COMMENT ON COLUMN ar_credit.contact_log.direction IS 'out (we wrote or called) or in (the customer did)';
+COMMENT ON COLUMN ar_credit.contact_log.by_role IS 'the login role that recorded it (the worker, the collector)';
+COMMENT ON COLUMN ar_credit.contact_log.reminder_id IS 'the dunning_queue reminder it records, if any';
+COMMENT ON COLUMN ar_credit.contact_log.subject IS 'what it was about (the reminder''s label for a reminder)';
+CREATE INDEX contact_log_customer ON ar_credit.contact_log (customer_key, at);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.contact_log', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.contact_log', 'id'), '');
 
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
@@ -228,7 +309,8 @@ COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, 
 -- and a level is never queued twice.  A reminder the trigger cancelled or
 -- suspended while a worker held it was still sent by that worker: it is
 -- recorded as sent.
-CREATE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL)
+CREATE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -237,8 +319,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     PERFORM 1 FROM ar_credit.receivable AS r
      WHERE r.id IN (SELECT q.receivable_id FROM ar_credit.dunning_queue AS q WHERE q.id = ANY (ids))
@@ -264,7 +346,13 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.receivable_id, q.level, q.policy),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label),
+    l AS (
+        INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
+                                           reminder_id, subject)
+        SELECT s.source, s.invoice_key, s.customer_key, s.channel, 'out', complete_reminders.outcome,
+               complete_reminders.note, s.id, s.label
+          FROM s),
     r AS (
         UPDATE ar_credit.receivable AS r
            SET last_level = GREATEST(r.last_level, s.level), last_sent_on = CURRENT_DATE, updated_at = pg_catalog.now()
@@ -281,21 +369,34 @@ BEGIN
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
-        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO NOTHING)
+        -- a live reminder already there (the invoice reopened while this one was
+        -- held) that lags behind the level just sent moves on to the next one
+        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+           SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+               remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
+         WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
     SELECT pg_catalog.count(*) INTO n FROM s;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text) IS
-    'marks claimed reminders sent, in one pass, and queues each invoice''s next level while it is owed; returns how many were marked sent';
+COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text) IS
+    'marks claimed reminders sent, in one pass, logs each in contact_log, and queues each invoice''s next level while it is owed; returns how many were marked sent';
 
-CREATE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8)
+CREATE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8, outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT FROM ar_credit.complete_reminders(ARRAY[id]) $$;
-COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8) IS
-    'marks a claimed reminder sent and queues the next level while the invoice is open';
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    PERFORM ar_credit.complete_reminders(ARRAY[id], outcome, note);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS
+    'marks a claimed reminder sent, logs it in contact_log with the outcome and note, and queues the next level while the invoice is open';
 
 CREATE FUNCTION ar_credit.fail_reminders(ids pg_catalog.int8[], error pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -308,8 +409,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     SELECT i.id, q.state INTO bad
       FROM pg_catalog.unnest(ids) AS i(id)
@@ -397,17 +498,20 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step FROM PUBLIC;
+REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact_log FROM PUBLIC;
+-- collectors read and add to the contact log; nobody rewrites it
+GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
+GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
 REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                       ar_credit.complete_reminder(pg_catalog.int8),
-                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+                       ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                        ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
 GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                          ar_credit.complete_reminder(pg_catalog.int8),
-                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+                          ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                           ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   TO ar_credit_worker;

@@ -30,7 +30,10 @@ CREATE TABLE ar_credit.receivable (
     last_sent_on pg_catalog.date,
     gone         pg_catalog.bool NOT NULL DEFAULT false,
     first_seen   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    first_amount pg_catalog.numeric,
+    prev_class   pg_catalog.text,
+    prev_due     pg_catalog.date
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
@@ -41,10 +44,57 @@ COMMENT ON COLUMN ar_credit.receivable.class IS 'open, suspended, credit, paid, 
 COMMENT ON COLUMN ar_credit.receivable.paid_on IS 'the day it was paid: the paid_on mapping, else the day it was seen paid';
 COMMENT ON COLUMN ar_credit.receivable.last_level IS 'the highest reminder level sent';
 COMMENT ON COLUMN ar_credit.receivable.last_sent_on IS 'the day the last reminder was sent';
+COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the item was first seen: what a payment of it weighs';
+COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
+COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.receivable', 'id'), '');
+
+-- Payments, as the tracking trigger sees them (SPEC section 8): one row per
+-- invoice that closed as paid, or was first seen paid with its payment date.
+CREATE TABLE ar_credit.payment_event (
+    id            pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source        pg_catalog.regclass NOT NULL,
+    invoice_key   pg_catalog.text NOT NULL,
+    customer_key  pg_catalog.text,
+    amount        pg_catalog.numeric,
+    due_date      pg_catalog.date NOT NULL,
+    paid_on       pg_catalog.date NOT NULL,
+    days_late     pg_catalog.int4 NOT NULL,
+    currency      pg_catalog.text,
+    receivable_id pg_catalog.int8,
+    recorded_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ar_credit.payment_event IS
+    'payments of tracked invoices: one row per invoice that closed as paid (paid_on from the paid_on mapping, else the day it was seen paid); paydex and avg_days_beyond_terms run on it';
+COMMENT ON COLUMN ar_credit.payment_event.amount IS 'the invoice''s open amount when first seen';
+COMMENT ON COLUMN ar_credit.payment_event.days_late IS 'paid_on - due_date (negative: paid early)';
+CREATE INDEX payment_event_customer ON ar_credit.payment_event (customer_key, paid_on);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_event', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_event', 'id'), '');
+
+-- Alerts on a customer's changing habits (SPEC section 9), raised where the
+-- event happens; each is announced with NOTIFY ar_credit_alert (its id).
+CREATE TABLE ar_credit.alert (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    customer_key pg_catalog.text,
+    kind         pg_catalog.text NOT NULL
+                 CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['first_late_payment', 'paydex_drop', 'due_date_pushed',
+                                                               'broken_promise', 'limit_exceeded', 'risk_class_down'])),
+    detail       pg_catalog.jsonb,
+    acknowledged pg_catalog.bool NOT NULL DEFAULT false,
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.alert IS
+    'alerts on customers: first_late_payment, due_date_pushed (raised by the tracking trigger), paydex_drop, risk_class_down, limit_exceeded, broken_promise; NOTIFY ar_credit_alert carries the id';
+COMMENT ON COLUMN ar_credit.alert.detail IS 'what happened, as JSON (days late, dates, amounts, ...)';
+CREATE INDEX alert_open ON ar_credit.alert (customer_key, at) WHERE NOT acknowledged;
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.alert', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'), '');
 
 -- ---------------------------------------------------------------------
 -- the mapping of tracked and related tables
@@ -767,7 +817,8 @@ COMMENT ON COLUMN ar_credit.aging_report.total IS 'total open amount (sum of the
 -- privileges: the triggers write as the extension's owner; the table
 -- owners call track() and its kin, which check ownership themselves
 -- ---------------------------------------------------------------------
-REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related FROM PUBLIC;
+REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related, ar_credit.payment_event,
+              ar_credit.alert FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.untrack_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.track_related_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
@@ -783,4 +834,5 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.mapping_follow(), ar_credit.ddl_guard(pg_catalog.bool),
                        ar_credit.on_sql_drop(), ar_credit.on_ddl_command_end(), ar_credit.mapping_stash()
   FROM PUBLIC;
-GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_reader, ar_credit_worker;
+GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report, ar_credit.payment_event, ar_credit.alert
+   TO ar_credit_reader, ar_credit_worker;

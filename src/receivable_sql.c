@@ -9,6 +9,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/timestamp.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -150,4 +151,22 @@ receivable_qualified_name(PG_FUNCTION_ARGS)
 	if (nsp == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(quote_qualified_identifier(nsp, rel)));
+}
+
+/* ar_credit.timezone (dunning_sql.c) */
+extern char *ar_timezone;
+
+/*
+ * as_date(timestamptz): the date of an instant in ar_credit.timezone, a zone
+ * fixed per database, so that the session's TimeZone never moves a due date.
+ */
+PG_FUNCTION_INFO_V1(receivable_as_date_tz);
+Datum
+receivable_as_date_tz(PG_FUNCTION_ARGS)
+{
+	Datum		local = DirectFunctionCall2(timestamptz_zone,
+											CStringGetTextDatum(ar_timezone ? ar_timezone : "UTC"),
+											PG_GETARG_DATUM(0));
+
+	PG_RETURN_DATUM(DirectFunctionCall1(timestamp_date, local));
 }

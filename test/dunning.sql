@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(289);
+SELECT plan(291);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -677,8 +677,8 @@ SELECT is(has_table_privilege('public', 'ar_credit.dunning_queue', p), false,
 SELECT is(has_table_privilege('public', t, 'INSERT,UPDATE,DELETE'), false, 'PUBLIC cannot write ' || t)
   FROM unnest(ARRAY['ar_credit.dunning_step', 'ar_credit.tracked_table']) AS t;
 SELECT is(has_function_privilege('public', f, 'EXECUTE'), false, 'PUBLIC cannot execute ' || f)
-  FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date)', 'ar_credit.complete_reminder(bigint)',
-                    'ar_credit.fail_reminder(bigint, text)', 'ar_credit.complete_reminders(bigint[], text)',
+  FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date)', 'ar_credit.complete_reminder(bigint, text, text)',
+                    'ar_credit.fail_reminder(bigint, text)', 'ar_credit.complete_reminders(bigint[], text, text)',
                     'ar_credit.fail_reminders(bigint[], text)', 'ar_credit.track_internal(regclass, regclass, jsonb)',
                     'ar_credit.dunning_resync(regclass)']) AS f;
 -- track() and untrack() are the table owner's: anyone may call them, they check ownership
@@ -699,6 +699,13 @@ SELECT is((SELECT count(*) FROM pg_proc
               AND NOT coalesce(proconfig::text LIKE '%search_path=%', false)), 0::bigint,
           'every SECURITY DEFINER function pins search_path');
 SELECT is(current_setting('ar_credit.notify'), 'off', 'ar_credit.notify is off by default');
+-- Regression (issue 18): deleting a policy in use made every write to the tracked table fail
+CREATE TABLE dunning_t.strict_inv (no int PRIMARY KEY, due date, amt numeric);
+SELECT ar_credit.track('dunning_t.strict_inv', 'no', 'due', 'amt', policy => 'strict');
+SELECT throws_ok($$DELETE FROM ar_credit.dunning_step WHERE policy = 'strict'$$, '23503',
+                 'dunning policy "strict" is used by dunning_t.strict_inv', 'a policy in use cannot be deleted, the tables named');
+SELECT lives_ok($$DELETE FROM ar_credit.dunning_step WHERE policy = 'strict' AND level = 6$$,
+                'one step of a policy in use can be deleted');
 SELECT is(dunning_t.dup_live(), 0::bigint, 'in the end, still at most one live reminder per invoice');
 
 -- TRUNCATE of a tracked table settles its reminders

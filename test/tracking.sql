@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(87);
+SELECT plan(96);
 
 CREATE SCHEMA trk;
 GRANT USAGE ON SCHEMA trk TO PUBLIC;
@@ -320,6 +320,43 @@ SELECT throws_ok($$SELECT ar_credit.track('trk.erp', 'no', 'cust', 'amt')$$, '42
 SELECT throws_ok($$SELECT ar_credit.track('trk.erp', 'no', 'due', 'amt +')$$, '42601', NULL, 'a syntax error');
 SELECT throws_ok($$SELECT ar_credit.track('trk.erp', 'no', 'due', 'amt', status_map => '{"x": "paid"}')$$, '22023',
                  'status_map needs a status_column', 'a status_map without a status column');
+
+-- ---------------------------------------------------------------------
+-- payments and alerts, where they happen
+-- ---------------------------------------------------------------------
+CREATE TABLE trk.pinvoice (no text PRIMARY KEY, cust text, due date, bal numeric, st text, paid date);
+SELECT ar_credit.track('trk.pinvoice', 'no', 'due', 'bal', 'st', 'cust', paid_on_column => 'paid');
+INSERT INTO trk.pinvoice VALUES ('A', 'c9', current_date - 30, 100, 'open', NULL),
+                                ('B', 'c9', current_date - 10, 200, 'open', NULL),
+                                ('C', 'c9', current_date + 10, 300, 'open', NULL),
+                                ('H', 'c9', current_date - 100, 50, 'paid', current_date - 102);
+SELECT results_eq($$SELECT invoice_key, amount, days_late FROM ar_credit.payment_event WHERE source = 'trk.pinvoice'::regclass$$,
+                  $$VALUES ('H', 50::numeric, -2)$$, 'an invoice inserted paid, with its payment date: one payment, 2 days early');
+SELECT is((SELECT count(*) FROM ar_credit.alert WHERE customer_key = 'c9'), 0::bigint,
+          'history inserted paid raises no alert');
+UPDATE trk.pinvoice SET st = 'paid', bal = 0, paid = current_date - 2 WHERE no = 'A';
+SELECT results_eq($$SELECT invoice_key, amount, days_late FROM ar_credit.payment_event
+                     WHERE source = 'trk.pinvoice'::regclass ORDER BY id$$,
+                  $$VALUES ('H', 50::numeric, -2), ('A', 100, 28)$$, 'paid 28 days late: a payment of the invoice''s amount');
+SELECT results_eq($$SELECT kind, invoice_key, (detail->>'days_late')::int FROM ar_credit.alert WHERE customer_key = 'c9'$$,
+                  $$VALUES ('first_late_payment', 'A', 28)$$, 'the customer''s first late payment raises first_late_payment');
+UPDATE trk.pinvoice SET st = 'paid', bal = 0 WHERE no = 'B';
+SELECT results_eq($$SELECT invoice_key, days_late, paid_on = current_date FROM ar_credit.payment_event
+                     WHERE source = 'trk.pinvoice'::regclass AND invoice_key = 'B'$$,
+                  $$VALUES ('B', 10, true)$$, 'no payment date mapped for it: paid the day it was seen paid');
+SELECT is((SELECT count(*) FROM ar_credit.alert WHERE customer_key = 'c9' AND kind = 'first_late_payment'), 1::bigint,
+          'a second late payment raises no first_late_payment');
+UPDATE trk.pinvoice SET due = due + 20 WHERE no = 'C';
+SELECT results_eq($$SELECT kind, invoice_key, (detail->>'days')::int FROM ar_credit.alert
+                     WHERE customer_key = 'c9' AND kind = 'due_date_pushed'$$,
+                  $$VALUES ('due_date_pushed', 'C', 20)$$, 'a due date moved 20 days later: due_date_pushed');
+UPDATE trk.pinvoice SET due = due - 5 WHERE no = 'C';
+SELECT is((SELECT count(*) FROM ar_credit.alert WHERE kind = 'due_date_pushed'), 1::bigint,
+          'a due date brought forward raises nothing');
+-- by hand: days late weighted by amount (50 x -2 + 100 x 28 + 200 x 10) / 350 = 13.43,
+-- between on time (80) and 15 days late (70): 80 - 13.43 x 10 / 15 = 71.05
+SELECT is(ar_credit.paydex(amount, days_late), 71, 'paydex runs directly on payment_event')
+  FROM ar_credit.payment_event WHERE customer_key = 'c9';
 
 -- ---------------------------------------------------------------------
 -- untrack_related, untrack

@@ -226,6 +226,8 @@ DROP EVENT TRIGGER ar_credit_sql_drop;
 DROP FUNCTION ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name,
                               pg_catalog.name, pg_catalog.name, pg_catalog.text);
 DROP FUNCTION ar_credit.dunning_resync(pg_catalog.regclass, pg_catalog.name);
+-- gain arguments (outcome, note)
+DROP FUNCTION ar_credit.complete_reminder(pg_catalog.int8);
 -- returns the queue's row type, which is replaced
 DROP FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date);
 -- the tracking trigger writes as the extension's owner now: writers need no grant
@@ -278,12 +280,62 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.minor_to_major(pg_catalog.numeric, pg_catalog.text) IS
     'an amount in the minor unit of its currency (cents) in major units: 12000 EUR cents = 120.00, 12000 JPY = 12000';
 
+-- A mapped date column as a date: dates as they are, timestamps by their date,
+-- timestamptz in ar_credit.timezone (fixed per database, so a writer's
+-- TimeZone never moves a due date)
+CREATE OR REPLACE FUNCTION ar_credit.as_date(d pg_catalog.date)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN d;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.date) IS 'a mapped date column as a date: itself';
+CREATE OR REPLACE FUNCTION ar_credit.as_date(ts pg_catalog.timestamp)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ts::pg_catalog.date;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamp) IS 'a mapped timestamp column as a date: its date';
+CREATE OR REPLACE FUNCTION ar_credit.as_date(ts pg_catalog.timestamptz)
+RETURNS pg_catalog.date
+AS 'MODULE_PATHNAME', 'receivable_as_date_tz'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamptz) IS
+    'a mapped timestamptz column as a date: its date in ar_credit.timezone (default UTC), whatever the session''s TimeZone';
+
 CREATE OR REPLACE FUNCTION ar_credit.qualified_name(rel pg_catalog.regclass)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'receivable_qualified_name'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.qualified_name(pg_catalog.regclass) IS
     'schema.table of a relation, quoted where needed, whatever the search_path: the source column of the views';
+
+-- A policy a tracked table uses cannot disappear: every write to that table
+-- would fail in the trigger (unknown policy), a failure only we could fix.
+CREATE OR REPLACE FUNCTION ar_credit.dunning_step_in_use()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone record;
+BEGIN
+    SELECT t.policy, pg_catalog.string_agg(ar_credit.qualified_name(t.relid), ', ' ORDER BY t.relid::pg_catalog.text) AS tables
+      INTO gone
+      FROM ar_credit.tracked_table AS t
+     WHERE NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = t.policy)
+     GROUP BY t.policy
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dunning policy "%" is used by %', ar_credit.clip(gone.policy), gone.tables
+              USING ERRCODE = '23503',
+                    HINT = 'Track those tables with another policy first (ar_credit.track(..., policy => ...)).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.dunning_step_in_use() IS
+    'statement trigger of dunning_step: refuses to remove the last step of a policy a tracked table uses';
+CREATE TRIGGER dunning_step_in_use
+    AFTER UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_step_in_use();
 
 -- ---------------------------------------------------------------------
 -- the queue
@@ -328,6 +380,36 @@ CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
     WHERE state IN ('pending', 'claimed');
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
+
+-- Every exchange with a customer (SPEC section 9): the reminders workers
+-- send (complete_reminder writes them) and the calls, letters and visits
+-- users record.  Append-only: nobody is granted UPDATE or DELETE.
+CREATE TABLE ar_credit.contact_log (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text,
+    customer_key pg_catalog.text,
+    channel      pg_catalog.text NOT NULL
+                 CHECK (channel OPERATOR(pg_catalog.=) ANY (ARRAY['email', 'sms', 'phone', 'letter', 'registered_letter',
+                                                                  'collection', 'visit', 'portal', 'other'])),
+    direction    pg_catalog.text NOT NULL DEFAULT 'out'
+                 CHECK (direction OPERATOR(pg_catalog.=) ANY (ARRAY['out', 'in'])),
+    outcome      pg_catalog.text,
+    note         pg_catalog.text,
+    by_role      pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    reminder_id  pg_catalog.int8,
+    subject      pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.contact_log IS
+    'every exchange with a customer: reminders sent (written by complete_reminder(s)) and the calls, letters and visits users record; append-only';
+COMMENT ON COLUMN ar_credit.contact_log.direction IS 'out (we wrote or called) or in (the customer did)';
+COMMENT ON COLUMN ar_credit.contact_log.by_role IS 'the login role that recorded it (the worker, the collector)';
+COMMENT ON COLUMN ar_credit.contact_log.reminder_id IS 'the dunning_queue reminder it records, if any';
+COMMENT ON COLUMN ar_credit.contact_log.subject IS 'what it was about (the reminder''s label for a reminder)';
+CREATE INDEX contact_log_customer ON ar_credit.contact_log (customer_key, at);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.contact_log', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.contact_log', 'id'), '');
 
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
@@ -382,7 +464,8 @@ COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, 
 -- and a level is never queued twice.  A reminder the trigger cancelled or
 -- suspended while a worker held it was still sent by that worker: it is
 -- recorded as sent.
-CREATE OR REPLACE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -391,8 +474,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     PERFORM 1 FROM ar_credit.receivable AS r
      WHERE r.id IN (SELECT q.receivable_id FROM ar_credit.dunning_queue AS q WHERE q.id = ANY (ids))
@@ -418,7 +501,13 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.receivable_id, q.level, q.policy),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label),
+    l AS (
+        INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
+                                           reminder_id, subject)
+        SELECT s.source, s.invoice_key, s.customer_key, s.channel, 'out', complete_reminders.outcome,
+               complete_reminders.note, s.id, s.label
+          FROM s),
     r AS (
         UPDATE ar_credit.receivable AS r
            SET last_level = GREATEST(r.last_level, s.level), last_sent_on = CURRENT_DATE, updated_at = pg_catalog.now()
@@ -435,21 +524,34 @@ BEGIN
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
-        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO NOTHING)
+        -- a live reminder already there (the invoice reopened while this one was
+        -- held) that lags behind the level just sent moves on to the next one
+        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+           SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+               remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
+         WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
     SELECT pg_catalog.count(*) INTO n FROM s;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text) IS
-    'marks claimed reminders sent, in one pass, and queues each invoice''s next level while it is owed; returns how many were marked sent';
+COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text) IS
+    'marks claimed reminders sent, in one pass, logs each in contact_log, and queues each invoice''s next level while it is owed; returns how many were marked sent';
 
-CREATE OR REPLACE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8)
+CREATE OR REPLACE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8, outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT FROM ar_credit.complete_reminders(ARRAY[id]) $$;
-COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8) IS
-    'marks a claimed reminder sent and queues the next level while the invoice is open';
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    PERFORM ar_credit.complete_reminders(ARRAY[id], outcome, note);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS
+    'marks a claimed reminder sent, logs it in contact_log with the outcome and note, and queues the next level while the invoice is open';
 
 CREATE OR REPLACE FUNCTION ar_credit.fail_reminders(ids pg_catalog.int8[], error pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -462,8 +564,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     SELECT i.id, q.state INTO bad
       FROM pg_catalog.unnest(ids) AS i(id)
@@ -551,17 +653,20 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step FROM PUBLIC;
+REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact_log FROM PUBLIC;
+-- collectors read and add to the contact log; nobody rewrites it
+GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
+GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
 REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                       ar_credit.complete_reminder(pg_catalog.int8),
-                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+                       ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                        ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
 GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                          ar_credit.complete_reminder(pg_catalog.int8),
-                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+                          ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                           ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   TO ar_credit_worker;
@@ -597,7 +702,10 @@ CREATE TABLE ar_credit.receivable (
     last_sent_on pg_catalog.date,
     gone         pg_catalog.bool NOT NULL DEFAULT false,
     first_seen   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    first_amount pg_catalog.numeric,
+    prev_class   pg_catalog.text,
+    prev_due     pg_catalog.date
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
@@ -608,10 +716,57 @@ COMMENT ON COLUMN ar_credit.receivable.class IS 'open, suspended, credit, paid, 
 COMMENT ON COLUMN ar_credit.receivable.paid_on IS 'the day it was paid: the paid_on mapping, else the day it was seen paid';
 COMMENT ON COLUMN ar_credit.receivable.last_level IS 'the highest reminder level sent';
 COMMENT ON COLUMN ar_credit.receivable.last_sent_on IS 'the day the last reminder was sent';
+COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the item was first seen: what a payment of it weighs';
+COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
+COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.receivable', 'id'), '');
+
+-- Payments, as the tracking trigger sees them (SPEC section 8): one row per
+-- invoice that closed as paid, or was first seen paid with its payment date.
+CREATE TABLE ar_credit.payment_event (
+    id            pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source        pg_catalog.regclass NOT NULL,
+    invoice_key   pg_catalog.text NOT NULL,
+    customer_key  pg_catalog.text,
+    amount        pg_catalog.numeric,
+    due_date      pg_catalog.date NOT NULL,
+    paid_on       pg_catalog.date NOT NULL,
+    days_late     pg_catalog.int4 NOT NULL,
+    currency      pg_catalog.text,
+    receivable_id pg_catalog.int8,
+    recorded_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ar_credit.payment_event IS
+    'payments of tracked invoices: one row per invoice that closed as paid (paid_on from the paid_on mapping, else the day it was seen paid); paydex and avg_days_beyond_terms run on it';
+COMMENT ON COLUMN ar_credit.payment_event.amount IS 'the invoice''s open amount when first seen';
+COMMENT ON COLUMN ar_credit.payment_event.days_late IS 'paid_on - due_date (negative: paid early)';
+CREATE INDEX payment_event_customer ON ar_credit.payment_event (customer_key, paid_on);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_event', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_event', 'id'), '');
+
+-- Alerts on a customer's changing habits (SPEC section 9), raised where the
+-- event happens; each is announced with NOTIFY ar_credit_alert (its id).
+CREATE TABLE ar_credit.alert (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    customer_key pg_catalog.text,
+    kind         pg_catalog.text NOT NULL
+                 CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['first_late_payment', 'paydex_drop', 'due_date_pushed',
+                                                               'broken_promise', 'limit_exceeded', 'risk_class_down'])),
+    detail       pg_catalog.jsonb,
+    acknowledged pg_catalog.bool NOT NULL DEFAULT false,
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.alert IS
+    'alerts on customers: first_late_payment, due_date_pushed (raised by the tracking trigger), paydex_drop, risk_class_down, limit_exceeded, broken_promise; NOTIFY ar_credit_alert carries the id';
+COMMENT ON COLUMN ar_credit.alert.detail IS 'what happened, as JSON (days late, dates, amounts, ...)';
+CREATE INDEX alert_open ON ar_credit.alert (customer_key, at) WHERE NOT acknowledged;
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.alert', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'), '');
 
 -- ---------------------------------------------------------------------
 -- the mapping of tracked and related tables
@@ -1334,7 +1489,8 @@ COMMENT ON COLUMN ar_credit.aging_report.total IS 'total open amount (sum of the
 -- privileges: the triggers write as the extension's owner; the table
 -- owners call track() and its kin, which check ownership themselves
 -- ---------------------------------------------------------------------
-REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related FROM PUBLIC;
+REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related, ar_credit.payment_event,
+              ar_credit.alert FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.untrack_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.track_related_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
@@ -1350,7 +1506,8 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.mapping_follow(), ar_credit.ddl_guard(pg_catalog.bool),
                        ar_credit.on_sql_drop(), ar_credit.on_ddl_command_end(), ar_credit.mapping_stash()
   FROM PUBLIC;
-GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_reader, ar_credit_worker;
+GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report, ar_credit.payment_event, ar_credit.alert
+   TO ar_credit_reader, ar_credit_worker;
 
 -- The rows of 0.2.0.  One receivable per invoice the queue knew, its history
 -- (the highest level sent) from the reminders sent; live while the invoice
@@ -1358,7 +1515,7 @@ GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_rea
 -- The event triggers stand aside while ar_credit rebuilds its own triggers.
 SELECT ar_credit.ddl_guard(true);
 INSERT INTO ar_credit.receivable (source, item_key, customer_key, currency, due_date, amount, class,
-                                  last_level, last_sent_on, gone)
+                                  last_level, last_sent_on, gone, first_amount)
 SELECT q.source, q.invoice_key,
        (pg_catalog.array_agg(q.customer_key ORDER BY q.id DESC))[1],
        (pg_catalog.array_agg(q.currency ORDER BY q.id DESC))[1],
@@ -1368,7 +1525,8 @@ SELECT q.source, q.invoice_key,
             WHEN pg_catalog.bool_or(q.state IN ('pending', 'claimed')) THEN 'open' ELSE 'closed' END,
        COALESCE(pg_catalog.max(q.level) FILTER (WHERE q.state = 'sent'), 0),
        (pg_catalog.max(q.sent_at) FILTER (WHERE q.state = 'sent'))::pg_catalog.date,
-       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source)
+       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source),
+       (pg_catalog.array_agg(q.amount_due ORDER BY q.id))[1]
   FROM ar_credit.dunning_queue_0_2 AS q
  GROUP BY q.source, q.invoice_key
  ORDER BY pg_catalog.min(q.id);

@@ -4,7 +4,7 @@
 -- The event triggers stand aside while ar_credit rebuilds its own triggers.
 SELECT ar_credit.ddl_guard(true);
 INSERT INTO ar_credit.receivable (source, item_key, customer_key, currency, due_date, amount, class,
-                                  last_level, last_sent_on, gone)
+                                  last_level, last_sent_on, gone, first_amount)
 SELECT q.source, q.invoice_key,
        (pg_catalog.array_agg(q.customer_key ORDER BY q.id DESC))[1],
        (pg_catalog.array_agg(q.currency ORDER BY q.id DESC))[1],
@@ -14,7 +14,8 @@ SELECT q.source, q.invoice_key,
             WHEN pg_catalog.bool_or(q.state IN ('pending', 'claimed')) THEN 'open' ELSE 'closed' END,
        COALESCE(pg_catalog.max(q.level) FILTER (WHERE q.state = 'sent'), 0),
        (pg_catalog.max(q.sent_at) FILTER (WHERE q.state = 'sent'))::pg_catalog.date,
-       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source)
+       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source),
+       (pg_catalog.array_agg(q.amount_due ORDER BY q.id))[1]
   FROM ar_credit.dunning_queue_0_2 AS q
  GROUP BY q.source, q.invoice_key
  ORDER BY pg_catalog.min(q.id);

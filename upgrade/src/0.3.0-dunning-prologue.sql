@@ -8,6 +8,8 @@ DROP EVENT TRIGGER ar_credit_sql_drop;
 DROP FUNCTION ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name,
                               pg_catalog.name, pg_catalog.name, pg_catalog.text);
 DROP FUNCTION ar_credit.dunning_resync(pg_catalog.regclass, pg_catalog.name);
+-- gain arguments (outcome, note)
+DROP FUNCTION ar_credit.complete_reminder(pg_catalog.int8);
 -- returns the queue's row type, which is replaced
 DROP FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date);
 -- the tracking trigger writes as the extension's owner now: writers need no grant
