@@ -12,7 +12,8 @@
 # a related table).  After each step, once the subscriber has caught up
 # (bounded polling of pg_stat_replication and pg_subscription_rel), the live
 # reminders of both (invoice, level, state, amount, date, channel) and their
-# receivables must be the same sets.
+# receivables must be the same sets.  A mapping that fails on a row stops the
+# apply worker; track() again with one that holds must let it resume.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PGOPTIONS='-c client_min_messages=warning'
@@ -230,6 +231,28 @@ replayed "a transaction: invoice issued, part-paid, disputed, settled" "
     UPDATE invoices SET status = 'disputed' WHERE id = 3001;
     UPDATE invoices SET status = 'open', amount = 600 WHERE id = 3001;
     COMMIT;"
+# a mapping that fails on some row stops the apply worker (as it would fail a
+# local writer's statement); track() again with one that holds lets it resume
+s "SELECT ar_credit.track('erp.invoices', NULL, 'due',
+        \$\$amount - coalesce((SELECT sum(p.amount) FROM erp.payments AS p WHERE p.invoice_id = invoices.id), 0)
+            + 0 * (1 / (amount - 13.37))\$\$,
+        status_column => 'status', customer_column => 'customer', currency_column => 'currency')" >/dev/null
+ok $? "track() with a mapping that divides by zero for an amount of 13.37"
+p "INSERT INTO erp.invoices VALUES (5001, 'C5', 'EUR', current_date - 1, 13.37, 'open')"
+for i in $(seq 1 300); do
+    [ "$(s "SELECT apply_error_count > 0 FROM pg_stat_subscription_stats WHERE subname = '$sub'")" = t ] && break
+    sleep 0.2
+done
+is "$(s "SELECT apply_error_count > 0 FROM pg_stat_subscription_stats WHERE subname = '$sub'")/$(s "SELECT count(*) FROM erp.invoices WHERE id = 5001")" \
+   "t/0" "the apply worker stops on the mapping's error (apply_error_count), the row is not applied"
+track erp
+ok $? "track() again with the mapping that holds"
+wait_catchup
+ok $? "the apply worker resumes and catches up"
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "INSERT INTO direct.invoices VALUES (5001, 'C5', 'EUR', current_date - 1, 13.37, 'open')"
+is "$(rows erp s)" "$(rows erp p)" "after the error: the replicated rows arrived"
+compare "after the error"
+
 replayed "TRUNCATE, then new rows" "
     TRUNCATE invoices, payments;
     INSERT INTO invoices VALUES (4001, 'C4', 'EUR', current_date - 2, 100, 'open'), (4002, 'C4', 'EUR', current_date + 40, 50, 'open');"
