@@ -109,7 +109,7 @@ RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'receivable_is_status_word'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.is_status_word(pg_catalog.text) IS
-    'true for a class name (open, closed, suspended, ignored, paid, credit) or a word of the status vocabulary: what a status_map may map to';
+    'true for a word of the status vocabulary, class names included (open, closed, suspended, ignored, paid): what a status_map may map to; not credit, which only a negative amount makes';
 
 CREATE FUNCTION ar_credit.currency_exponent(currency pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -262,7 +262,8 @@ SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar
 CREATE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
                                           worker pg_catalog.text DEFAULT CURRENT_USER,
                                           lease pg_catalog.interval DEFAULT '5 minutes',
-                                          as_of pg_catalog.date DEFAULT CURRENT_DATE)
+                                          as_of pg_catalog.date DEFAULT CURRENT_DATE,
+                                          channels pg_catalog.text[] DEFAULT NULL)
 RETURNS SETOF ar_credit.dunning_queue
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -274,12 +275,12 @@ BEGIN
     IF batch < 1 THEN
         RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
     END IF;
-    IF lease <= interval '0' THEN
-        RAISE EXCEPTION 'lease must be a positive interval, not %', lease USING ERRCODE = '22023';
-    END IF;
     IF NOT pg_catalog.isfinite(as_of) THEN
         RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
     END IF;
+    PERFORM ar_credit.check_claim(worker, lease, as_of);
+    -- promises whose date passed unpaid are broken before anything is claimed
+    PERFORM ar_credit.process_holds(as_of);
     RETURN QUERY
     WITH c AS (
         SELECT q.id
@@ -288,6 +289,7 @@ BEGIN
            AND q.remind_on <= claim_reminders.as_of
            AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
                 OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           AND (channels IS NULL OR q.channel = ANY (channels))
          ORDER BY q.remind_on, q.id
          LIMIT batch
            FOR UPDATE SKIP LOCKED)
@@ -299,8 +301,103 @@ BEGIN
     RETURNING q.*;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
-    'leases up to batch due reminders to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again';
+COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+    'leases up to batch due reminders (of the given channels) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
+
+-- One letter per customer and channel (SPEC section 9): the due reminders of
+-- up to batch customer/channel groups, each group claimed whole by one worker
+-- (a transaction-scoped advisory lock per group keeps two workers from
+-- splitting a letter).
+CREATE FUNCTION ar_credit.claim_customer_reminders(batch pg_catalog.int4 DEFAULT 10,
+                                                   worker pg_catalog.text DEFAULT CURRENT_USER,
+                                                   lease pg_catalog.interval DEFAULT '5 minutes',
+                                                   as_of pg_catalog.date DEFAULT CURRENT_DATE,
+                                                   channels pg_catalog.text[] DEFAULT NULL,
+                                                   OUT customer_key pg_catalog.text, OUT channel pg_catalog.text,
+                                                   OUT ids pg_catalog.int8[], OUT total_due pg_catalog.numeric,
+                                                   OUT currency pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
+        RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF batch < 1 THEN
+        RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
+    END IF;
+    IF NOT pg_catalog.isfinite(as_of) THEN
+        RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
+    END IF;
+    PERFORM ar_credit.check_claim(worker, lease, as_of);
+    PERFORM ar_credit.process_holds(as_of);
+    RETURN QUERY
+    WITH due AS (
+        SELECT q.id, q.customer_key, q.channel, q.currency, q.amount_due, q.remind_on
+          FROM ar_credit.dunning_queue AS q
+         WHERE q.state IN ('pending', 'claimed')
+           AND q.remind_on <= claim_customer_reminders.as_of
+           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
+                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           AND (channels IS NULL OR q.channel = ANY (channels))),
+    g AS (
+        -- the lock is tried group by group, in order, until batch are held
+        SELECT o.customer_key, o.channel, o.currency
+          FROM (SELECT d.customer_key, d.channel, d.currency, pg_catalog.min(d.remind_on) AS first_on
+                  FROM due AS d
+                 GROUP BY d.customer_key, d.channel, d.currency
+                 ORDER BY 4, 1, 2, 3) AS o
+         WHERE pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('ar_credit letter ' || COALESCE(o.customer_key, '')
+                                                                         || ' ' || o.channel || ' ' || COALESCE(o.currency, '')))
+         LIMIT batch),
+    c AS (
+        SELECT q.id
+          FROM ar_credit.dunning_queue AS q
+          JOIN due AS d ON d.id = q.id
+          JOIN g ON g.customer_key IS NOT DISTINCT FROM d.customer_key AND g.channel = d.channel
+                AND g.currency IS NOT DISTINCT FROM d.currency
+           FOR UPDATE OF q SKIP LOCKED),
+    u AS (
+        UPDATE ar_credit.dunning_queue AS q
+           SET state = 'claimed', claimed_by = claim_customer_reminders.worker,
+               claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
+          FROM c
+         WHERE q.id = c.id
+        RETURNING q.id, q.customer_key, q.channel, q.currency, q.amount_due)
+    SELECT u.customer_key, u.channel, pg_catalog.array_agg(u.id ORDER BY u.id), pg_catalog.sum(u.amount_due), u.currency
+      FROM u
+     GROUP BY u.customer_key, u.channel, u.currency
+     ORDER BY u.customer_key, u.channel;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+    'claims the due reminders of up to batch customers, grouped by customer, channel and currency: one letter each (ids to complete, total due)';
+
+-- What a worker may ask of claim_reminders: a name of reasonable length, a
+-- lease of at most a day (an expired lease is how a lost reminder comes
+-- back), nothing due later than today unless it is a superuser's session.
+CREATE FUNCTION ar_credit.check_claim(worker pg_catalog.text, lease pg_catalog.interval, as_of pg_catalog.date)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.length(worker) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION 'worker must be a name of 1 to 200 characters, not %', ar_credit.clip(worker) USING ERRCODE = '22023';
+    END IF;
+    IF lease <= interval '0' OR lease > interval '1 day' THEN
+        RAISE EXCEPTION 'lease must be a positive interval of at most a day, not %', lease USING ERRCODE = '22023',
+              HINT = 'A reminder whose lease expires is claimed again: that is how a worker''s crash loses nothing.';
+    END IF;
+    IF as_of > CURRENT_DATE AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = SESSION_USER) THEN
+        RAISE EXCEPTION 'as_of must not be later than today (%), not %', CURRENT_DATE, as_of USING ERRCODE = '42501',
+              HINT = 'Workers send what is due; only a superuser''s session may claim ahead (tests, replays).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
+    'what claim_reminders and claim_customer_reminders refuse: a worker name of more than 200 characters, a lease of more than a day, claiming ahead of today (but for a superuser)';
 
 -- Completion, set-based.  The invoices' receivables are locked first, in id
 -- order, as the tracking trigger locks them before it touches the queue:
@@ -318,6 +415,7 @@ AS $$
 DECLARE
     bad record;
     n pg_catalog.int4;
+    planned pg_catalog.int8[];
 BEGIN
     IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
@@ -346,7 +444,8 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label,
+                  q.due_date),
     l AS (
         INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
                                            reminder_id, subject)
@@ -359,23 +458,34 @@ BEGIN
           FROM (SELECT s.receivable_id, max(s.level) AS level, max(s.policy) AS policy FROM s GROUP BY 1) AS s
          WHERE r.id = s.receivable_id
         RETURNING r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.gone,
-                  r.last_level, s.policy),
+                  r.last_level, r.on_hold, r.plan_id, s.policy),
+    pl AS (
+        -- an instalment's reminder sent: the plan line remembers its level
+        UPDATE ar_credit.payment_plan_line AS l
+           SET reminded = GREATEST(l.reminded, s.level)
+          FROM s JOIN ar_credit.receivable AS rr ON rr.id = s.receivable_id
+         WHERE rr.plan_id IS NOT NULL AND l.plan_id = rr.plan_id AND l.due_date = s.due_date),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
         SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
                r.due_date, r.amount, r.currency, r.policy,
-               CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END
+               CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
-         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
+         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
         -- a live reminder already there (the invoice reopened while this one was
         -- held) that lags behind the level just sent moves on to the next one
         ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
            SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
                remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
          WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
-    SELECT pg_catalog.count(*) INTO n FROM s;
+    SELECT pg_catalog.count(*), (SELECT pg_catalog.array_agg(r.id) FROM r WHERE r.plan_id IS NOT NULL)
+      INTO n, planned FROM s;
+    -- under a payment plan, the plan says what comes next
+    IF planned IS NOT NULL THEN
+        PERFORM ar_credit.plan_requeue(planned, CURRENT_DATE);
+    END IF;
     RETURN n;
 END
 $$;
@@ -459,7 +569,7 @@ COMMENT ON FUNCTION ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text) IS
 -- ---------------------------------------------------------------------
 -- the reminders due, for BI tools
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.dunning_due AS
+CREATE VIEW ar_credit.dunning_due WITH (security_barrier) AS
 SELECT q.id, ar_credit.qualified_name(q.source) AS source, q.invoice_key, q.customer_key, q.level, q.channel,
        q.label, q.remind_on, q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
   FROM ar_credit.dunning_queue AS q
@@ -502,14 +612,17 @@ REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact
 -- collectors read and add to the contact log; nobody rewrites it
 GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
 GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
-REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
+REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                       ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                       ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
                        ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                        ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                        ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
-GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
+GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                          ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
                           ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                           ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),

@@ -33,11 +33,13 @@ CREATE TABLE ar_credit.receivable (
     updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
     first_amount pg_catalog.numeric,
     prev_class   pg_catalog.text,
-    prev_due     pg_catalog.date
+    prev_due     pg_catalog.date,
+    on_hold      pg_catalog.bool NOT NULL DEFAULT false,
+    plan_id      pg_catalog.int8
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
-COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone ar_credit.timezone)';
+COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone UTC)';
 COMMENT ON COLUMN ar_credit.receivable.amount IS 'open amount in major units; below zero a credit';
 COMMENT ON COLUMN ar_credit.receivable.status IS 'the status word the mapping gives (after status_map)';
 COMMENT ON COLUMN ar_credit.receivable.class IS 'open, suspended, credit, paid, closed or ignored (ar_credit.item_class)';
@@ -47,6 +49,8 @@ COMMENT ON COLUMN ar_credit.receivable.last_sent_on IS 'the day the last reminde
 COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the item was first seen: what a payment of it weighs';
 COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
 COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
+COMMENT ON COLUMN ar_credit.receivable.on_hold IS 'an active hold (dispute, hold, promise to pay: ar_credit.dunning_hold) suspends its dunning';
+COMMENT ON COLUMN ar_credit.receivable.plan_id IS 'the payment plan (ar_credit.payment_plan) that replaces its dunning, while one is active';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
@@ -762,7 +766,9 @@ CREATE EVENT TRIGGER ar_credit_ddl_command_end ON ddl_command_end
 -- ---------------------------------------------------------------------
 -- views of open receivables (BI tools)
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.open_invoices AS
+-- security_barrier: a leaky function in a reader's WHERE clause sees only the
+-- rows the view shows (issue 18)
+CREATE VIEW ar_credit.open_invoices WITH (security_barrier) AS
 SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, r.customer_key, r.currency,
        r.due_date, r.amount AS amount_due,
        CURRENT_DATE - CASE WHEN pg_catalog.isfinite(r.due_date) THEN r.due_date ELSE CURRENT_DATE END AS days_past_due,
@@ -778,7 +784,7 @@ SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, 
 COMMENT ON VIEW ar_credit.open_invoices IS
     'open, disputed and credit items of the tracked tables with their next reminder (credits as negative amounts, so balances net)';
 
-CREATE VIEW ar_credit.aging_report AS
+CREATE VIEW ar_credit.aging_report WITH (security_barrier) AS
 SELECT o.source, o.customer_key, o.currency,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 0), 0) AS current,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 1), 0) AS d1_30,

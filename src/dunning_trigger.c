@@ -244,6 +244,7 @@ tracking_resync(PG_FUNCTION_ARGS)
 	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
 		(void) ar_track_run(t, TP_EVENTS, NULL);
+		(void) ar_track_run(t, TP_PLANS, NULL);
 	}
 
 	ar_track_restore_user(save_user, save_sec);

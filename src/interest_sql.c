@@ -545,7 +545,7 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("contract_rate must not be negative, not %s",
-							DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate)))));
+							ar_clip_for_message(DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate))))));
 		if (r->floor_index)
 		{
 			/* the floor applies in every half-year of the period */
@@ -564,7 +564,7 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("contract rate %s%% is below the legal minimum of %s%% for regime %s",
-									DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate)),
+									ar_clip_for_message(DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate))),
 									DatumGetCString(DirectFunctionCall1(numeric_out, floor)),
 									r->name),
 							 errdetail("The minimum is %s x %s (%s%% for the half-year starting %s).",

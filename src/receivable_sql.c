@@ -72,15 +72,18 @@ receivable_item_class(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(class_text(receivable_class(kind, has_amount, sign, has_due)));
 }
 
-/* is_status_word(w): a class name or a word of the status vocabulary */
+/*
+ * is_status_word(w): a word of the status vocabulary, class names included
+ * (open, closed, suspended, ignored, paid).  Not "credit": a credit is what
+ * a negative amount is, not something a status can say.
+ */
 PG_FUNCTION_INFO_V1(receivable_is_status_word);
 Datum
 receivable_is_status_word(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_BOOL(receivable_known_word(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) ||
-				   receivable_class_from_name(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) >= 0);
+	PG_RETURN_BOOL(receivable_known_word(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 }
 
 static int

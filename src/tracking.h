@@ -37,6 +37,7 @@ typedef enum TrackPlan
 	TP_VANISHED_MAPPED,			/* receivables whose key no mapped row has (resync) */
 	TP_RECONCILE,				/* the dunning queue follows the changed receivables */
 	TP_EVENTS,					/* payments and alerts the changed receivables show */
+	TP_PLANS,					/* invoices under a payment plan: the plan's reminders */
 	TP_NPLANS
 } TrackPlan;
 

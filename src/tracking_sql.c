@@ -650,7 +650,13 @@ source(TrackedRel *t, bool old, bool distinct)
 
 #define CHANGED_COLS \
 	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
-	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on"
+	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on," \
+	" r.on_hold, r.plan_id"
+
+/* what the first reminders of new receivables need */
+#define INSERTED_COLS \
+	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class," \
+	" (r.class IN ('open', 'suspended')) AS live"
 
 /*
  * The payments the changed receivables show (SPEC section 8): an invoice
@@ -671,9 +677,9 @@ build_insert(StringInfo sql, TrackedRel *t)
 	/* a new key: its receivable, and its first reminder while it is owed */
 	appendStringInfo(sql,
 					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid, s.amt"
-					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS "),"
-					 " e AS (" PAYMENT_EVENT_INSERT("r") ")"
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
+					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
+					 " FROM %s AS s WHERE s.incl RETURNING %s)%s"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
@@ -681,7 +687,11 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 " CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
 					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, $2,"
 					 " NULL, 5, r.amount) AS n) AS x WHERE r.live AND x.n IS NOT NULL",
-					 source(t, false, !t->unique_key));
+					 source(t, false, !t->unique_key),
+	/* only what the queue needs, and a payment's figures when there can be one */
+					 t->paid_on ? CHANGED_COLS : INSERTED_COLS,
+	/* a row inserted paid is a payment only with its date (paid_on mapped) */
+					 t->paid_on ? ", e AS (" PAYMENT_EVENT_INSERT("r") ")" : "");
 }
 
 #define RECEIVABLE_SET(s) \
@@ -694,33 +704,34 @@ static void
 build_upsert(StringInfo sql, TrackedRel *t)
 {
 	/*
-	 * The receivables of rows already mirrored are updated (a join: no
-	 * speculative insertion, no extra lock record per row), those whose
-	 * mapping gives nothing new are left alone; the keys not mirrored yet
-	 * are inserted.  Rows the filter leaves out become receivables only if
-	 * they were one: a vendor bill never enters the mirror, an invoice that
-	 * leaves the filter is ignored from then on.  The changed receivables
-	 * are returned for the queue and the events.
+	 * Rows the filter leaves out become receivables only if they were one:
+	 * a vendor bill never enters the mirror, an invoice that leaves the
+	 * filter is ignored from then on.  Receivables the mapping gives nothing
+	 * new are left alone.  (Measured: an UPDATE join plus an INSERT of the
+	 * missing keys cost more than this, even though ON CONFLICT locks each
+	 * row before updating it.)
 	 */
 	appendStringInfo(sql,
-					 "WITH s AS MATERIALIZED (SELECT x.*, " CLASS_OF("x") " AS cls FROM %s AS x),"
-					 " u AS (UPDATE ar_credit.receivable AS r SET " RECEIVABLE_SET("s")
-					 " FROM s WHERE r.source = $1 AND NOT r.gone AND r.item_key = s.k"
-					 " AND (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
-					 " IS DISTINCT FROM (s.cust, s.cur, s.issued, s.due, s.amt, s.st, s.cls)"
-					 " RETURNING " CHANGED_COLS "),"
-					 " i AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, s.cls, s.paid, s.amt"
-					 " FROM s WHERE s.incl AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
-					 " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)"
-					 /* a writer of the same new key in another session got there first */
-					 " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
-					 " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency, issued_on = EXCLUDED.issued_on,"
-					 " due_date = EXCLUDED.due_date, amount = EXCLUDED.amount, status = EXCLUDED.status,"
-					 " class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date, updated_at = pg_catalog.now()"
-					 " RETURNING " CHANGED_COLS ")"
-					 " SELECT * FROM u UNION ALL SELECT * FROM i",
-					 source(t, false, !t->unique_key));
+					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
+					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
+					 " FROM %s AS s", source(t, false, !t->unique_key));
+	if (t->filter)
+		appendStringInfoString(sql,
+							   " WHERE s.incl OR EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
+							   " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)");
+	appendStringInfoString(sql,
+						   " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
+						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
+						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
+						   " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
+						   " paid_on = CASE WHEN EXCLUDED.class = 'paid' THEN COALESCE(EXCLUDED.paid_on,"
+						   " CASE WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END) END,"
+						   " updated_at = pg_catalog.now()"
+						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
+						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
+						   " EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
+						   " RETURNING " CHANGED_COLS);
 }
 
 /*
@@ -745,18 +756,36 @@ build_reconcile(StringInfo sql)
 	 * sending it, and complete_reminder records it as sent.
 	 */
 	appendStringInfoString(sql,
-						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live THEN"
+						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live AND c.plan_id IS NULL THEN"
 						   " ar_credit.next_reminder_rec(c.due_date, $3, c.last_level, $2, c.last_sent_on, 5,"
 						   " c.amount) END AS n FROM " TR_CHANGED " AS c),"
-						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', claimed_until = NULL,"
+						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled',"
 						   " updated_at = pg_catalog.now() FROM c"
-						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL)"
+						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL"
+						   " AND (c.plan_id IS NULL OR NOT c.live)),"
+						   /*
+							* An invoice owed again (reopened) while a worker still holds the
+							* reminder its closing cancelled: that reminder is live again,
+							* still the worker's, rather than a new one of the same level
+							* that another worker could send too.
+							*/
+						   " rv AS (UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN h.suspend THEN 'suspended'"
+						   " ELSE 'claimed' END, amount_due = h.amount, due_date = h.due_date, updated_at = pg_catalog.now()"
+						   " FROM (SELECT DISTINCT ON (k.receivable_id) k.id, c.amount, c.due_date,"
+						   " (c.class = 'suspended' OR c.on_hold) AS suspend"
+						   " FROM c JOIN ar_credit.dunning_queue AS k ON k.receivable_id = c.id"
+						   " WHERE c.n IS NOT NULL AND c.prev_class NOT IN ('open', 'suspended')"
+						   " AND k.state = 'cancelled' AND k.claimed_by IS NOT NULL AND k.sent_at IS NULL"
+						   " AND k.claimed_until > pg_catalog.now()"
+						   " AND NOT EXISTS (SELECT 1 FROM ar_credit.dunning_queue AS l"
+						   " WHERE l.receivable_id = c.id AND l.state IN " LIVE ")"
+						   " ORDER BY k.receivable_id, k.id DESC) AS h WHERE q.id = h.id RETURNING q.receivable_id)"
 						   " INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key,"
 						   " level, channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 						   " SELECT c.id, $1, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label,"
 						   " (c.n).remind_on, c.due_date, c.amount, c.currency, $2,"
-						   " CASE WHEN c.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
-						   " FROM c WHERE c.n IS NOT NULL"
+						   " CASE WHEN c.class = 'suspended' OR c.on_hold THEN 'suspended' ELSE 'pending' END"
+						   " FROM c WHERE c.n IS NOT NULL AND c.id NOT IN (SELECT rv.receivable_id FROM rv)"
 						   " ON CONFLICT (receivable_id) WHERE state IN " LIVE
 						   " DO UPDATE SET invoice_key = EXCLUDED.invoice_key, customer_key = EXCLUDED.customer_key,"
 						   " amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,"
@@ -783,11 +812,13 @@ build_events(StringInfo sql)
 						   "WITH p AS (" PAYMENT_EVENT_INSERT(TR_CHANGED) " RETURNING customer_key, invoice_key, days_late,"
 						   " amount, currency, due_date, paid_on),"
 						   " a AS (INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)"
-						   " SELECT DISTINCT ON (p.customer_key) p.customer_key, 'first_late_payment', $1, p.invoice_key,"
-						   " pg_catalog.jsonb_build_object('days_late', p.days_late, 'amount', p.amount, 'currency', p.currency,"
-						   " 'due_date', p.due_date, 'paid_on', p.paid_on)"
-						   " FROM p WHERE p.days_late > 0 AND p.customer_key IS NOT NULL AND NOT EXISTS"
-						   " (SELECT 1 FROM ar_credit.payment_event AS e WHERE e.customer_key = p.customer_key AND e.days_late > 0)"
+						   /* one probe of the payment history per customer, not per payment */
+						   " SELECT f.customer_key, 'first_late_payment', $1, f.invoice_key,"
+						   " pg_catalog.jsonb_build_object('days_late', f.days_late, 'amount', f.amount, 'currency', f.currency,"
+						   " 'due_date', f.due_date, 'paid_on', f.paid_on)"
+						   " FROM (SELECT DISTINCT ON (p.customer_key) p.* FROM p WHERE p.days_late > 0 AND p.customer_key IS NOT NULL"
+						   " ORDER BY p.customer_key, p.paid_on, p.invoice_key) AS f WHERE NOT EXISTS"
+						   " (SELECT 1 FROM ar_credit.payment_event AS e WHERE e.customer_key = f.customer_key AND e.days_late > 0)"
 						   " UNION ALL"
 						   " SELECT c.customer_key, 'due_date_pushed', $1, c.item_key,"
 						   " pg_catalog.jsonb_build_object('from', c.prev_due, 'to', c.due_date, 'days', c.due_date - c.prev_due,"
@@ -903,6 +934,13 @@ build_sql(TrackedRel *t, TrackPlan kind)
 			break;
 		case TP_EVENTS:
 			build_events(&sql);
+			break;
+		case TP_PLANS:
+			/* invoices under a payment plan: the plan's reminders (56_holds.sql) */
+			appendStringInfoString(&sql,
+								   "SELECT ar_credit.plan_requeue(pg_catalog.array_agg(c.id), $3) FROM " TR_CHANGED " AS c"
+								   " WHERE c.plan_id IS NOT NULL AND $1 IS NOT NULL AND $2 IS NOT NULL"
+								   " HAVING pg_catalog.count(*) > 0");
 			break;
 		case TP_RECONCILE:
 			build_reconcile(&sql);
@@ -1192,5 +1230,6 @@ ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
 		(void) ar_track_run(t, TP_EVENTS, NULL);
+		(void) ar_track_run(t, TP_PLANS, NULL);
 	}
 }

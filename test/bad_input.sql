@@ -704,9 +704,9 @@ SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(0)$$, '22023',
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(-5)$$, '22023',
                  'batch must be positive, not -5', 'claim_reminders: negative batch');
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(10, 'w', '0 minutes')$$, '22023',
-                 'lease must be a positive interval, not 00:00:00', 'claim_reminders: zero lease');
+                 'lease must be a positive interval of at most a day, not 00:00:00', 'claim_reminders: zero lease');
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(10, 'w', '1 month -40 days')$$, '22023',
-                 'lease must be a positive interval, not 1 mon -40 days', 'claim_reminders: a lease that adds up negative');
+                 'lease must be a positive interval of at most a day, not 1 mon -40 days', 'claim_reminders: a lease that adds up negative');
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(10, NULL)$$, '22004',
                  'batch, worker, lease and as_of must not be NULL', 'claim_reminders: NULL worker');
 -- Regression (0.2.0): a NULL batch was "not positive", an infinite as_of was accepted

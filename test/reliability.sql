@@ -24,7 +24,7 @@ SET LOCAL client_min_messages = warning;
 -- the session's day is the trigger's (ar_credit.timezone, UTC by default)
 SET LOCAL TimeZone = 'UTC';
 
-SELECT plan(59);
+SELECT plan(61);
 
 CREATE SCHEMA rel_t;
 
@@ -303,6 +303,13 @@ UPDATE ar_credit.dunning_queue SET state = 'claimed', claimed_by = 'w1', claimed
  WHERE source = 'rel_t.k1'::regclass RETURNING id AS k1_id \gset
 UPDATE rel_t.k1 SET st = 'paid';
 UPDATE rel_t.k1 SET st = 'open';
+-- (found by test/churn.sh after the first fix: another worker claimed the new
+-- level 3 before w1 completed; now the held reminder itself is live again)
+SELECT is((SELECT id || ' ' || state || ' ' || claimed_by FROM ar_credit.dunning_queue
+            WHERE source = 'rel_t.k1'::regclass AND state IN ('pending', 'claimed', 'suspended')),
+          :k1_id || ' claimed w1', 'K1: reopened while held: the held reminder is live again, still w1''s');
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'w2') WHERE source = 'rel_t.k1'::regclass), 0::bigint,
+          'K1: another worker cannot claim that level');
 SELECT ar_credit.complete_reminder(:k1_id);
 SELECT is(rel_t.live('rel_t.k1', 'F-1'), 'pending L4 100', 'K1: paid and reopened while held: completion leaves level 4 next');
 SELECT is((SELECT count(*) FROM ar_credit.dunning_queue AS q JOIN ar_credit.receivable AS r ON r.id = q.receivable_id

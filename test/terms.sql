@@ -148,8 +148,9 @@ SELECT is(ARRAY(SELECT p.oid::regprocedure::text
                  WHERE p.pronamespace = 'ar_credit'::regnamespace
                    AND 'ar_credit.payment_terms'::regtype = ANY (p.proargtypes || p.prorettype)
                    AND p.proparallel <> 's'
+                   AND p.provolatile <> 'v'   -- payment_plan() writes tables: not parallel, rightly
                  ORDER BY 1),
-          '{}'::text[], 'every payment_terms function is PARALLEL SAFE');
+          '{}'::text[], 'every payment_terms function that does not write is PARALLEL SAFE');
 
 SELECT has_operator('payment_terms', 'pg_catalog', '=', 'payment_terms', 'boolean', 'operator = exists (in pg_catalog)');
 SELECT has_operator('payment_terms', 'pg_catalog', '<>', 'payment_terms', 'boolean', 'operator <> exists (in pg_catalog)');

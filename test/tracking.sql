@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(96);
+SELECT plan(98);
 
 CREATE SCHEMA trk;
 GRANT USAGE ON SCHEMA trk TO PUBLIC;
@@ -320,6 +320,11 @@ SELECT throws_ok($$SELECT ar_credit.track('trk.erp', 'no', 'cust', 'amt')$$, '42
 SELECT throws_ok($$SELECT ar_credit.track('trk.erp', 'no', 'due', 'amt +')$$, '42601', NULL, 'a syntax error');
 SELECT throws_ok($$SELECT ar_credit.track('trk.erp', 'no', 'due', 'amt', status_map => '{"x": "paid"}')$$, '22023',
                  'status_map needs a status_column', 'a status_map without a status column');
+SELECT throws_ok($$SELECT ar_credit.track('trk.erp', 'no', 'due', 'amt', status_column => 'cust',
+                                          status_map => '{"R": "credit"}')$$, '22023',
+                 'status_map maps "R" to "credit", which is no class', 'credit is what a negative amount is, not a status');
+SELECT is((SELECT count(*) FROM ar_credit.receivable WHERE paid_on IS NOT NULL AND class <> 'paid'), 0::bigint,
+          'only a paid receivable has a paid_on');
 
 -- ---------------------------------------------------------------------
 -- payments and alerts, where they happen
