@@ -57,6 +57,7 @@ SELECT is(array_agg(f::regprocedure::text ORDER BY f::regprocedure::text COLLATE
 -- with the tables it reads (and to doc/scale-out.md).
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text COLLATE "C"),
           ARRAY['ar_credit.as_date(timestamp with time zone)',
+                'ar_credit.check_publication(name)',
                 'ar_credit.late_interest(numeric,date,date,text)',
                 'ar_credit.late_interest(numeric,date,date,text,numeric)',
                 'ar_credit.late_interest_detail(numeric,date,date,text)',
@@ -65,7 +66,7 @@ SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text
                 'ar_credit.qualified_name(regclass)',
                 'ar_credit.recommended_terms(text)',
                 'ar_credit.recovery_indemnity(numeric,text)'],
-          'the STABLE functions are the known ones (late interest, reminders, recommended terms; qualified_name reads the catalog)')
+          'the STABLE functions are the known ones (late interest, reminders, recommended terms; qualified_name and check_publication read the catalog; as_date reads ar_credit.timezone)')
   FROM pg_proc p
  WHERE p.pronamespace = 'ar_credit'::regnamespace AND p.provolatile = 's'
    AND has_function_privilege('public', p.oid, 'EXECUTE');

@@ -17,7 +17,7 @@ import sys
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 up = os.path.join(root, 'upgrade', 'ar_credit--0.2.0--0.3.0.sql')
 BEGIN = '-- 50 dunning (SPEC sections 7 and 10: tracking any finance table, workers)\n'
-END = '\n-- ---------------------------------------------------------------------\n-- 60 identity'
+END = '\n-- ---------------------------------------------------------------------\n-- 57 replication'
 
 
 def read(*p):
