@@ -16,12 +16,14 @@ CREATE TABLE ar_credit.dunning_step (
     label       pg_catalog.text NOT NULL,
     min_amount  pg_catalog.numeric NOT NULL DEFAULT 0 CHECK (min_amount OPERATOR(pg_catalog.>=) 0),
     shipped     pg_catalog.bool NOT NULL DEFAULT false,
-    -- the last column: 0.2.0 databases get it by ALTER TABLE ... ADD COLUMN
-    -- (upgrade script, section 80 collections); NaN and Infinity are refused
+    -- 0.2.0 databases get fee and catch_up by ALTER TABLE ... ADD COLUMN
+    -- (upgrade script, the dunning prologue); NaN and Infinity are refused
     -- by the upper bound (NaN sorts above every number)
     fee         pg_catalog.numeric NOT NULL DEFAULT 0
                 CONSTRAINT dunning_step_fee_range
                 CHECK (fee OPERATOR(pg_catalog.>=) 0 AND fee OPERATOR(pg_catalog.<) 1000000000),
+    -- after fee, added the same way (the upgrade's dunning prologue)
+    catch_up    pg_catalog.bool NOT NULL DEFAULT true,
     PRIMARY KEY (policy, level)
 );
 -- min_amount may be Infinity (a step never sent) but not NaN
@@ -30,6 +32,8 @@ ALTER TABLE ar_credit.dunning_step
     ADD CONSTRAINT dunning_step_min_amount_number CHECK (min_amount OPERATOR(pg_catalog.<>) 'NaN');
 COMMENT ON TABLE ar_credit.dunning_step IS
     'dunning policies: one row per reminder level, offset_days relative to the due date (negative = before), channel, label, minimum amount due';
+COMMENT ON COLUMN ar_credit.dunning_step.catch_up IS
+    'an invoice to which nothing was sent yet (tracked or posted when already late) may start at this post-due level when its date has passed, rather than at the first reminder; never a collection step';
 
 INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label, shipped) VALUES
     ('standard', 1, -15, 'email', 'courtesy reminder', true),

@@ -231,12 +231,12 @@ Yours faithfully,
 
 Accounts Receivable
 $t$, true),
-('standard', 4, 'fr', 'Deuxième relance : facture {{invoice}} impayée',
+('standard', 4, 'fr', '{{#reminders_sent}}Deuxième relance{{/reminders_sent}}{{^reminders_sent}}Relance{{/reminders_sent}} : facture {{invoice}} impayée',
 $t${{#customer}}Réf. client : {{customer}}
 
 {{/customer}}Madame, Monsieur,
 
-Malgré notre précédente relance, nous constatons que la facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, demeure impayée {{days_late}} jours après son échéance, pour un montant de {{amount_due}}.
+{{#reminders_sent}}Malgré notre précédente relance, nous{{/reminders_sent}}{{^reminders_sent}}Nous{{/reminders_sent}} constatons que la facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, demeure impayée {{days_late}} jours après son échéance, pour un montant de {{amount_due}}.
 
 Notre service prend également contact avec vous par téléphone. Si un différend ou une difficulté explique ce retard, nous vous invitons à nous en faire part sans délai afin de trouver ensemble une solution.
 
@@ -246,12 +246,12 @@ Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.
 
 Le service comptabilité clients
 $t$, true),
-('standard', 4, 'en', 'Second reminder: invoice {{invoice}} unpaid',
+('standard', 4, 'en', '{{#reminders_sent}}Second reminder{{/reminders_sent}}{{^reminders_sent}}Reminder{{/reminders_sent}}: invoice {{invoice}} unpaid',
 $t${{#customer}}Customer account: {{customer}}
 
 {{/customer}}Dear Sir or Madam,
 
-Despite our previous reminder, invoice {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, is still unpaid {{days_late}} days after its due date; the amount outstanding is {{amount_due}}.
+{{#reminders_sent}}Despite our previous reminder, invoice{{/reminders_sent}}{{^reminders_sent}}Invoice{{/reminders_sent}} {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, is still unpaid {{days_late}} days after its due date; the amount outstanding is {{amount_due}}.
 
 Our team will also contact you by telephone. If a dispute or a difficulty explains this delay, please tell us without delay so that we can find a solution together.
 
@@ -269,7 +269,7 @@ Objet : mise en demeure de payer la facture n° {{invoice}}
 
 Madame, Monsieur,
 
-Malgré nos relances, la facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, reste impayée à ce jour, {{days_late}} jours après son échéance.
+{{#reminders_sent}}Malgré nos relances, la{{/reminders_sent}}{{^reminders_sent}}La{{/reminders_sent}} facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, reste impayée à ce jour, {{days_late}} jours après son échéance.
 
 Par la présente, nous vous mettons en demeure de nous régler, dans un délai de huit jours à compter de la réception de ce courrier, la somme de {{total}}, arrêtée au {{date}} et ainsi décomposée :
 - principal restant dû : {{principal}}
@@ -295,7 +295,7 @@ Formal notice to pay (mise en demeure): invoice {{invoice}}
 
 Dear Sir or Madam,
 
-Despite our reminders, invoice {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, remains unpaid {{days_late}} days after its due date.
+{{#reminders_sent}}Despite our reminders, invoice{{/reminders_sent}}{{^reminders_sent}}Invoice{{/reminders_sent}} {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, remains unpaid {{days_late}} days after its due date.
 
 We hereby give you formal notice to pay, within eight days of receipt of this letter, the sum of {{total}}, calculated as at {{date}} as follows:
 - principal outstanding: {{principal}}
@@ -422,6 +422,10 @@ BEGIN
         'issued_on', issued, 'due_date', q.due_date, 'amount_due', q.amount_due,
         'date', reminder_text.as_of, 'days_late', GREATEST(reminder_text.as_of - q.due_date, 0),
         'level', q.level, 'label', q.label,
+        -- the letters say "despite our reminders" only when there were some
+        -- (an invoice first seen late starts at a later level: catch-up)
+        'reminders_sent', (SELECT pg_catalog.count(*) FROM ar_credit.dunning_queue AS o
+                            WHERE o.receivable_id = q.receivable_id AND o.state = 'sent' AND o.level < q.level),
         'terms', CASE WHEN t.lang IN ('fr', 'en') AND issued <= q.due_date
                       THEN ar_credit.describe(((q.due_date - issued)::pg_catalog.text || 'D')::ar_credit.payment_terms,
                                               t.lang) END);

@@ -14,11 +14,22 @@ SET search_path = ar_credit, public;
 SET DateStyle = 'SQL, MDY';
 SET lc_monetary = 'C';
 
+-- the fee column: before catch_up, the last of dunning_step, shipped as 0
+SELECT attname, format_type(atttypid, atttypmod), attnotnull, pg_get_expr(d.adbin, d.adrelid) AS default
+  FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE attrelid = 'dunning_step'::regclass AND attnum > 0
+ ORDER BY attnum DESC LIMIT 2;
+SELECT policy, count(*), sum(fee) FROM dunning_step WHERE shipped GROUP BY policy ORDER BY policy;
+
 CREATE SCHEMA coll;
 CREATE TABLE coll.invoice (no text PRIMARY KEY, customer text, issued date, due date,
                            amount numeric(12,2), currency text, status text DEFAULT 'open');
 CREATE TABLE coll.invoice_uk (no text PRIMARY KEY, customer text, due date, amount numeric(12,2),
                               status text DEFAULT 'open');
+-- The invoices are dated 2025 and the queue is filled as of the day the test
+-- runs: without catch-up every first reminder is the first post-due level,
+-- whatever that day (catch-up is tested in test/dunning.sql).
+UPDATE dunning_step SET catch_up = false;
 INSERT INTO coll.invoice VALUES
     ('F-1', 'C042', '2025-01-01', '2025-01-31', 1234.56, 'EUR', 'open'),
     ('F-2', 'C042', '2025-05-16', '2025-06-15', 10000.00, 'EUR', 'open'),
@@ -32,13 +43,6 @@ SELECT track('coll.invoice', 'no', 'due', 'amount', 'status', 'customer', 'curre
              issued_column => 'issued');
 SELECT track('coll.invoice_uk', 'no', 'due', 'amount', 'status', 'customer', '''GBP''',
              policy => 'strict', regime => 'UK_B2B');
-
--- the fee column: last of dunning_step, shipped as 0
-SELECT attname, format_type(atttypid, atttypmod), attnotnull, pg_get_expr(d.adbin, d.adrelid) AS default
-  FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
- WHERE attrelid = 'dunning_step'::regclass AND attnum > 0
- ORDER BY attnum DESC LIMIT 1;
-SELECT policy, count(*), sum(fee) FROM dunning_step WHERE shipped GROUP BY policy ORDER BY policy;
 
 -- ---------------------------------------------------------------------
 -- claim_statement: worked examples (FR_B2B: the table has no regime)
@@ -204,4 +208,6 @@ RESET lc_monetary;
 DROP SCHEMA coll CASCADE;
 DELETE FROM dunning_template WHERE NOT shipped;
 DELETE FROM dunning_step WHERE policy = 'gentle';
+-- catch-up back on for the tests that follow
+UPDATE dunning_step SET catch_up = true;
 RESET search_path;

@@ -107,3 +107,27 @@ dunning_next(const DunningStep *steps, int nsteps, int64_t due, int64_t as_of,
 	}
 	return false;
 }
+
+/*
+ * A 90-day-late invoice seen for the first time (a ledger tracked after the
+ * fact, an import, an invoice posted late) is not sent a courteous first
+ * reminder: it starts where an invoice reminded on time would be by now.
+ */
+int
+dunning_catch_up(const DunningStep *steps, int nsteps, int64_t due, int64_t as_of,
+				 bool has_amount, double amount)
+{
+	int			from = 0;
+
+	for (int i = 0; i < nsteps; i++)
+	{
+		const DunningStep *s = &steps[i];
+
+		if (!s->catch_up || s->offset_days < 0 || due + s->offset_days > as_of)
+			continue;
+		if (has_amount && amount < s->min_amount)
+			continue;
+		from = i > 0 ? steps[i - 1].level : 0;
+	}
+	return from;
+}

@@ -28,6 +28,7 @@ typedef struct DunningStep
 	int			level;
 	int			offset_days;	/* relative to the due date; negative = before */
 	double		min_amount;		/* the step is skipped below this amount due */
+	bool		catch_up;		/* an invoice never reminded may start here */
 } DunningStep;
 
 typedef struct NextReminder
@@ -47,5 +48,16 @@ typedef struct NextReminder
 extern bool dunning_next(const DunningStep *steps, int nsteps, int64_t due, int64_t as_of,
 						 int last_level, bool has_last_sent, int64_t last_sent, int min_gap_days,
 						 bool has_amount, double amount, NextReminder *out);
+
+/*
+ * Catch-up: the level after which an invoice to which nothing was sent yet
+ * resumes, so that dunning_next gives the level its age calls for.  That
+ * is the highest post-due step (offset_days >= 0) marked catch_up whose
+ * date (due + offset_days) is on or before as_of and whose min_amount the
+ * amount reaches; the level of the step before it is returned, 0 when no
+ * step qualifies (the first post-due step, as dunning_next alone gives).
+ */
+extern int	dunning_catch_up(const DunningStep *steps, int nsteps, int64_t due, int64_t as_of,
+							 bool has_amount, double amount);
 
 #endif							/* AR_CREDIT_DUNNING_H */

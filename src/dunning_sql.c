@@ -38,6 +38,7 @@ typedef struct Policy
 	text	  **channel_text;	/* the same as text values, built once */
 	text	  **label_text;
 	bool		any_min_amount; /* some step has min_amount > 0 */
+	bool		any_catch_up;	/* some step is marked catch_up */
 } Policy;
 
 static MemoryContext policy_cxt = NULL;
@@ -116,9 +117,20 @@ load_policy_cache(void)
 	 * min_amount beyond float8's range means "never": clamp it rather than
 	 * let one huge value fail every policy (NaN is refused by a CHECK).
 	 */
-	if (SPI_execute("SELECT policy, level, offset_days, channel, label, "
+	/*
+	 * catch_up is new in 0.3.0: a database not updated yet (ALTER EXTENSION
+	 * pending) runs this library with 0.2.0's table, and 0.2.0's rules.  A
+	 * catch-up never starts at a handover to collection: that follows a
+	 * formal notice the debtor received.
+	 */
+	if (SPI_execute(get_attnum(step_relid, "catch_up") != InvalidAttrNumber ?
+					"SELECT policy, level, offset_days, channel, label, "
 					"CASE WHEN min_amount > 1e308 THEN 'Infinity'::float8 "
-					"ELSE min_amount::float8 END "
+					"ELSE min_amount::float8 END, catch_up AND channel <> 'collection' "
+					"FROM ar_credit.dunning_step ORDER BY policy, level" :
+					"SELECT policy, level, offset_days, channel, label, "
+					"CASE WHEN min_amount > 1e308 THEN 'Infinity'::float8 "
+					"ELSE min_amount::float8 END, false "
 					"FROM ar_credit.dunning_step ORDER BY policy, level", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read ar_credit.dunning_step");
 	old = MemoryContextSwitchTo(policy_cxt);
@@ -149,6 +161,9 @@ load_policy_cache(void)
 		p->channel[k] = pstrdup(SPI_getvalue(tup, desc, 4));
 		p->label[k] = pstrdup(SPI_getvalue(tup, desc, 5));
 		p->steps[k].min_amount = DatumGetFloat8(SPI_getbinval(tup, desc, 6, &isnull));
+		p->steps[k].catch_up = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
+		if (p->steps[k].catch_up)
+			p->any_catch_up = true;
 		p->channel_text[k] = cstring_to_text(p->channel[k]);
 		p->label_text[k] = cstring_to_text(p->label[k]);
 		if (p->steps[k].min_amount > 0)
@@ -341,7 +356,10 @@ dunning_invoice_state(PG_FUNCTION_ARGS)
 /*
  * next_reminder as one composite value (ar_credit.reminder) or NULL: what
  * the tracking trigger's set-based statements call once per invoice, a
- * cheaper call than a set-returning function.
+ * cheaper call than a set-returning function.  One rule more than
+ * next_reminder: an invoice to which nothing was sent (last_level 0,
+ * last_sent NULL) catches up, starting at the level its age calls for
+ * (dunning_catch_up, the steps marked catch_up).
  */
 PG_FUNCTION_INFO_V1(dunning_next_reminder_rec);
 
@@ -364,6 +382,8 @@ dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 	bool		has_amount = !PG_ARGISNULL(6);
+	double		amount = 0;
+	int			last_level;
 	text	   *pname;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
@@ -401,14 +421,18 @@ dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 			c->policy = p;
 		}
 	}
-	if (!dunning_next(p->steps, p->nsteps, PG_GETARG_DATEADT(0), PG_GETARG_DATEADT(1),
-					  PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
+	has_amount = has_amount && p->any_min_amount;
+	if (has_amount)
+		amount = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, PG_GETARG_DATUM(6)));
+	last_level = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+	/* nothing sent yet (no level, no date): the level its age calls for */
+	if (last_level == 0 && PG_ARGISNULL(4) && p->any_catch_up)
+		last_level = dunning_catch_up(p->steps, p->nsteps, PG_GETARG_DATEADT(0), PG_GETARG_DATEADT(1),
+									  has_amount, amount);
+	if (!dunning_next(p->steps, p->nsteps, PG_GETARG_DATEADT(0), PG_GETARG_DATEADT(1), last_level,
 					  !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_DATEADT(4),
 					  PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5),
-					  has_amount && p->any_min_amount,
-					  (has_amount && p->any_min_amount) ?
-					  DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, PG_GETARG_DATUM(6))) : 0,
-					  &nr))
+					  has_amount, amount, &nr))
 		PG_RETURN_NULL();
 	values[0] = Int32GetDatum(p->steps[nr.step].level);
 	values[1] = DateADTGetDatum(ar_date_result(nr.remind_on, "reminder date"));

@@ -60,6 +60,7 @@ static const struct
 	{"date", LETTER_DATE},
 	{"days_late", LETTER_COUNT},
 	{"level", LETTER_COUNT},
+	{"reminders_sent", LETTER_COUNT},
 	{"label", LETTER_TEXT},
 	{"principal", LETTER_MONEY},
 	{"interest", LETTER_MONEY},
@@ -366,7 +367,7 @@ letters_format_date(const char *iso, size_t len, LetterLang lang, char *buf, siz
 
 typedef struct Tag
 {
-	char		sigil;			/* 0, '#' or '/' */
+	char		sigil;			/* 0, '#', '^' or '/' */
 	const char *name;
 	size_t		len;
 	size_t		end;			/* offset just past "}}" */
@@ -386,7 +387,7 @@ parse_tag(const char *t, size_t tlen, size_t i, Tag *tag)
 
 	while (j < tlen && is_blank(t[j]))
 		j++;
-	tag->sigil = (j < tlen && (t[j] == '#' || t[j] == '/')) ? t[j++] : 0;
+	tag->sigil = (j < tlen && (t[j] == '#' || t[j] == '^' || t[j] == '/')) ? t[j++] : 0;
 	while (j < tlen && is_blank(t[j]))
 		j++;
 	tag->name = t + j;
@@ -460,14 +461,16 @@ letters_render(const char *t, size_t tlen, const LetterField *fields, int nfield
 		if (letters_kind(tag.name, tag.len) < 0)
 			return fail(err, LETTER_UNKNOWN, t, tlen, i, tag.end);
 		f = find_field(fields, nfields, tag.name, tag.len);
-		if (tag.sigil == '#')
+		if (tag.sigil == '#' || tag.sigil == '^')
 		{
+			bool		has = f != NULL && f->value != NULL && f->shown;
+
 			if (depth == LETTER_MAX_DEPTH)
 				return fail(err, LETTER_DEPTH, t, tlen, i, tag.end);
 			open[depth].name = tag.name;
 			open[depth].len = tag.len;
 			open[depth].at = i;
-			open[depth].shown = f != NULL && f->value != NULL && f->shown;
+			open[depth].shown = tag.sigil == '#' ? has : !has;
 			hidden += open[depth++].shown ? 0 : 1;
 		}
 		else if (tag.sigil == '/')
@@ -497,7 +500,7 @@ letters_status_message(LetterStatus status)
 		case LETTER_OK:
 			return "valid";
 		case LETTER_MALFORMED:
-			return "\"{{\" must open a tag: {{name}}, {{#name}} or {{/name}}, the name in lower case";
+			return "\"{{\" must open a tag: {{name}}, {{#name}}, {{^name}} or {{/name}}, the name in lower case";
 		case LETTER_UNKNOWN:
 			return "unknown placeholder";
 		case LETTER_UNOPENED:

@@ -9,6 +9,9 @@
  *   {{#name}}...{{/name}}
  *                   the text between is kept only when the field has a value
  *                   that is not empty and not zero (a section; sections nest)
+ *   {{^name}}...{{/name}}
+ *                   the opposite: kept only when the field has no such value
+ *                   (an inverted section, as in Mustache)
  * Blanks may surround the name inside the braces.  Every "{{" opens a tag,
  * every tag names a placeholder of the table below: anything else is an
  * error with its byte offset, so a template with a typo is refused when it

@@ -119,7 +119,7 @@ report_template(const char *t, const LetterError *err)
 			 errmsg("invalid letter template: %s %.*s at byte %d",
 					letters_status_message(err->status), taglen, err->tag, (int) err->offset),
 			 errdetail("The template begins \"%s\".", ar_clip_for_message(t)),
-			 errhint("Tags are {{name}}, {{#name}}...{{/name}} (shown when the field is neither empty nor zero); the names are %s.",
+			 errhint("Tags are {{name}}, {{#name}}...{{/name}} (shown when the field is neither empty nor zero), {{^name}}...{{/name}} (shown when it is); the names are %s.",
 					 names.data)));
 }
 

@@ -12,11 +12,15 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(85);
+SELECT plan(89);
 
 CREATE SCHEMA coll_t;
 CREATE TABLE coll_t.inv (no text PRIMARY KEY, cust text, issued date, due date, amount numeric(12,2),
                          cur text, status text NOT NULL DEFAULT 'open');
+-- The invoices are a year old: without catch-up their first reminder is the
+-- first post-due level, so that the fees and the letters can be followed
+-- level by level (catch-up is tested in test/dunning.sql).
+UPDATE ar_credit.dunning_step SET catch_up = false WHERE policy = 'standard';
 INSERT INTO coll_t.inv VALUES
     ('A', 'C1', '2025-01-01', '2025-01-31', 1000.00, 'EUR', 'open'),
     ('B', 'C1', '2025-01-01', '2025-01-31', 2000.00, 'EUR', 'open'),
@@ -40,9 +44,10 @@ CREATE FUNCTION coll_t.set_level(k text, lvl int) RETURNS bigint LANGUAGE sql AS
 SELECT col_type_is('ar_credit', 'dunning_step', 'fee', 'numeric', 'dunning_step.fee is numeric');
 SELECT col_not_null('ar_credit', 'dunning_step', 'fee', 'dunning_step.fee is NOT NULL');
 SELECT col_default_is('ar_credit', 'dunning_step', 'fee', '0', 'dunning_step.fee defaults to 0');
-SELECT is((SELECT attname::text FROM pg_attribute WHERE attrelid = 'ar_credit.dunning_step'::regclass
-            AND attnum > 0 AND NOT attisdropped ORDER BY attnum DESC LIMIT 1), 'fee',
-          'fee is the last column of dunning_step (what ALTER TABLE ADD COLUMN gives an updated database)');
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM (SELECT attname, attnum FROM pg_attribute
+             WHERE attrelid = 'ar_credit.dunning_step'::regclass AND attnum > 0 AND NOT attisdropped
+             ORDER BY attnum DESC LIMIT 2) AS a), ARRAY['fee', 'catch_up'],
+          'fee and catch_up are the last columns of dunning_step (what ALTER TABLE ADD COLUMN gives an updated database)');
 SELECT is((SELECT sum(fee) FROM ar_credit.dunning_step WHERE shipped), 0::numeric,
           'shipped policies charge no fee (French B2B: the EUR 40 indemnity instead)');
 SELECT throws_ok($$UPDATE ar_credit.dunning_step SET fee = -0.01 WHERE policy = 'standard' AND level = 3$$,
@@ -239,11 +244,21 @@ SELECT is((SELECT body FROM ar_credit.reminder_text(coll_t.live('A'), 'en', '202
           (SELECT ar_credit.render_letter(t.body, 'en', jsonb_build_object(
                       'customer', 'C1', 'invoice', 'A', 'issued_on', date '2025-01-01', 'due_date', date '2025-01-31',
                       'currency', 'EUR', 'amount_due', 1000.00, 'date', date '2025-03-02', 'days_late', 30,
-                      'principal', c.principal, 'interest', c.interest, 'indemnity', c.indemnity,
+                      'reminders_sent', 2, 'principal', c.principal, 'interest', c.interest, 'indemnity', c.indemnity,
                       'fees', c.fees, 'total', c.total))
              FROM ar_credit.dunning_template AS t, ar_credit.claim_statement('coll_t.inv', 'A', '2025-03-02') AS c
             WHERE t.policy = 'standard' AND t.level = 5 AND t.lang = 'en'),
           'the formal notice is its template rendered with claim_statement''s figures');
+SELECT ok((SELECT body FROM ar_credit.reminder_text(coll_t.live('A'), 'en', '2025-03-02')) LIKE '%Despite our reminders, invoice A %',
+          'levels 3 and 4 were sent: the formal notice says so');
+SELECT NULL FROM coll_t.set_level(E'X\nY', 5);
+SELECT ok((SELECT body FROM ar_credit.reminder_text(coll_t.live(E'X\nY'), 'fr', '2025-03-02')) LIKE E'%\nLa facture n° X\nY du %',
+          'nothing was sent for invoice X: its formal notice does not claim earlier reminders (fr)');
+SELECT ok((SELECT subject || body FROM ar_credit.reminder_text(coll_t.live(E'X\nY'), 'en', '2025-03-02')) !~ 'Despite',
+          '... nor in English');
+SELECT NULL FROM coll_t.set_level(E'X\nY', 4);
+SELECT is((SELECT subject FROM ar_credit.reminder_text(coll_t.live(E'X\nY'), 'fr', '2025-03-02')), 'Relance : facture X Y impayée',
+          'a second reminder that is the first contact is not called the second');
 SET LOCAL datestyle = 'SQL, DMY';
 SET LOCAL lc_numeric = 'C';
 SELECT ok((SELECT body FROM ar_credit.reminder_text(coll_t.live('A'), 'en', '2025-03-02')) LIKE '%31 Jan 2025%',

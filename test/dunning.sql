@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(299);
+SELECT plan(314);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -318,10 +318,12 @@ SELECT is(dunning_t.live_of('"Billing"."Invoices"', '100'), 'pending L1 email +1
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '101'), '', 'existing paid invoice not queued');
 
 -- reopen after a payment reversal (first, while nothing else is due)
-INSERT INTO "Billing"."Invoices" VALUES (10, current_date - 20, 700, 'open', 'C10', 'EUR', NULL),
-                                        (11, current_date - 40, 800, 'open', 'C11', 'EUR', NULL);
+-- (invoice 11, first seen 50 days late, catches up: its first reminder is
+-- the formal notice, level 5)
+INSERT INTO "Billing"."Invoices" VALUES (10, current_date - 10, 700, 'open', 'C10', 'EUR', NULL),
+                                        (11, current_date - 50, 800, 'open', 'C11', 'EUR', NULL);
 SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'w') AS c, LATERAL ar_credit.complete_reminder(c.id) AS x), 2::bigint,
-          'level 3 of invoices 10 and 11 claimed and completed');
+          'level 3 of invoice 10 and level 5 of invoice 11 claimed and completed');
 SELECT is(dunning_t.live_of('"Billing"."Invoices"', '10'), 'pending L4 phone +5 700.00 C10 EUR', 'invoice 10: level 4 in 5 days');
 UPDATE "Billing"."Invoices" SET "Status" = 'paid' WHERE "InvNo" = 10;
 SELECT is(dunning_t.hist_of('"Billing"."Invoices"', '10'), 'sent:3 cancelled:4', 'paid: live reminder cancelled');
@@ -338,8 +340,8 @@ UPDATE "Billing"."Invoices" SET "Status" = 'paid' WHERE "InvNo" = 11;
 UPDATE "Billing"."Invoices" SET "Status" = 'unpaid' WHERE "InvNo" = 11;
 -- Regression (was a BUG: last_sent was taken from updated_at of the sent rows,
 -- which settling the invoice resets to now(); since 0.3.0 the receivable keeps
--- the day it was sent); level 4 (due+15, 25 days ago) is due today
-SELECT is(dunning_t.live_of('"Billing"."Invoices"', '11'), 'pending L4 phone +0 800.00 C11 EUR',
+-- the day it was sent); level 6 (due+45, 5 days ago) is due today
+SELECT is(dunning_t.live_of('"Billing"."Invoices"', '11'), 'pending L6 collection +0 800.00 C11 EUR',
           'Regression: reopened 20 days after the last reminder: next level today, not pushed by the gap');
 
 -- insert
@@ -529,7 +531,7 @@ SELECT results_eq($$SELECT q.invoice_key, q.level, q.remind_on - current_date, q
                       FROM ar_credit.dunning_queue AS q JOIN ar_credit.receivable AS r ON r.id = q.receivable_id
                      WHERE q.source = '"Billing".r_inv'::regclass ORDER BY q.invoice_key, q.id$$,
                   $$VALUES ('1', 1, 6, 50::numeric, 'cancelled', true),
-                           ('3', 3, 0, 300, 'pending', false), ('4', 3, 0, 400, 'suspended', false),
+                           ('3', 3, 0, 300, 'pending', false), ('4', 4, 0, 400, 'suspended', false),
                            ('6', 3, 4, 50, 'cancelled', true), ('7', 3, 0, 150, 'pending', false)$$,
                   'FOR EACH ROW: the expected queue');
 SELECT set_eq($$SELECT invoice_key, level, channel, remind_on, amount_due, state
@@ -613,10 +615,10 @@ DELETE FROM "Billing".ag WHERE id = 11;
 SELECT results_eq($$SELECT invoice_key, customer_key, currency, days_past_due, amount_due, status, next_level
                       FROM ar_credit.open_invoices WHERE source = '"Billing".ag' ORDER BY invoice_key::int$$,
                   $$VALUES ('1', 'ACME', 'EUR', -10, 100::numeric, 'open', 2), ('2', 'ACME', 'EUR', 0, 1, 'open', 3),
-                           ('3', 'ACME', 'EUR', 1, 2, 'open', 3), ('4', 'ACME', 'EUR', 30, 200, 'open', 3),
-                           ('5', 'ACME', 'EUR', 31, 300, 'open', 3), ('6', 'ACME', 'EUR', 75, 400, 'suspended', 3),
-                           ('7', 'ACME', 'EUR', 100, 500, 'open', 3), ('9', 'ACME', 'USD', 10, 50, 'open', 3),
-                           ('10', 'Beta', 'EUR', 91, 7, 'open', 3)$$,
+                           ('3', 'ACME', 'EUR', 1, 2, 'open', 3), ('4', 'ACME', 'EUR', 30, 200, 'open', 5),
+                           ('5', 'ACME', 'EUR', 31, 300, 'open', 5), ('6', 'ACME', 'EUR', 75, 400, 'suspended', 5),
+                           ('7', 'ACME', 'EUR', 100, 500, 'open', 5), ('9', 'ACME', 'USD', 10, 50, 'open', 3),
+                           ('10', 'Beta', 'EUR', 91, 7, 'open', 5)$$,
                   'open_invoices: open and disputed invoices, not paid or deleted ones');
 SELECT is((SELECT array_agg(column_name::text ORDER BY ordinal_position) FROM information_schema.columns
             WHERE table_schema = 'ar_credit' AND table_name = 'aging_report'),
@@ -864,6 +866,69 @@ SELECT is((SELECT count(*) FROM ar_credit.dunning_queue q
             WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = q.source)), 0::bigint,
           '... and its queue rows go with it');
 RESET client_min_messages;
+
+
+-- ---------------------------------------------------------------------
+-- catch-up: an invoice to which nothing was sent starts at the level its
+-- age calls for (dunning_step.catch_up; never a collection step)
+-- ---------------------------------------------------------------------
+SELECT col_default_is('ar_credit', 'dunning_step', 'catch_up', 'true', 'dunning_step.catch_up defaults to true');
+SELECT is((SELECT bool_and(catch_up) FROM ar_credit.dunning_step WHERE shipped), true,
+          'the shipped policies catch up (their collection steps are never a starting point)');
+CREATE TABLE "Billing".cu (id int PRIMARY KEY, due date, amt numeric(12,2), st text);
+INSERT INTO "Billing".cu VALUES (1, current_date - 1, 100, 'open'), (2, current_date - 15, 100, 'open'),
+                                (3, current_date - 30, 100, 'open'), (4, current_date - 90, 100, 'open'),
+                                (5, current_date - 400, 100, 'draft'), (6, current_date + 20, 100, 'open');
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".cu', 'id', 'due', 'amt', 'st')$$, 'track "Billing".cu (an existing ledger)');
+SELECT results_eq($$SELECT dunning_t.live_of('"Billing".cu', k::text) FROM generate_series(1, 6) AS k$$,
+                  ARRAY['pending L3 email +0 100.00 - -', 'pending L4 phone +0 100.00 - -',
+                        'pending L5 registered_letter +0 100.00 - -', 'pending L5 registered_letter +0 100.00 - -',
+                        'none', 'pending L1 email +5 100.00 - -'],
+                  'tracked late: 1 day the first reminder, 15 days the second, 30 and 90 days the formal notice (never collection), not yet due: the courtesy reminder');
+UPDATE "Billing".cu SET st = 'open' WHERE id = 5;
+SELECT is(dunning_t.live_of('"Billing".cu', '5'), 'pending L5 registered_letter +0 100.00 - -',
+          'a draft posted 400 days late: the formal notice');
+SELECT is((SELECT level FROM ar_credit.next_reminder(current_date - 90, current_date)), 3,
+          'next_reminder() itself keeps the step rule (SPEC section 5): the first post-due level');
+-- a step not marked catch_up is never a starting point
+UPDATE ar_credit.dunning_step SET catch_up = false WHERE policy = 'standard' AND level = 5;
+INSERT INTO "Billing".cu VALUES (7, current_date - 90, 100, 'open');
+SELECT is(dunning_t.live_of('"Billing".cu', '7'), 'pending L4 phone +0 100.00 - -',
+          'level 5 not marked: a 90-day-late invoice starts at level 4');
+UPDATE ar_credit.dunning_step SET catch_up = false WHERE policy = 'standard';
+INSERT INTO "Billing".cu VALUES (8, current_date - 90, 100, 'open');
+SELECT is(dunning_t.live_of('"Billing".cu', '8'), 'pending L3 email +0 100.00 - -',
+          'catch-up off for the whole policy: the first reminder, as in 0.2.0');
+UPDATE ar_credit.dunning_step SET catch_up = true WHERE policy = 'standard';
+-- a due date pushed later before anything was sent: the level of the new age
+UPDATE "Billing".cu SET due = current_date - 20 WHERE id = 3;
+SELECT is(dunning_t.live_of('"Billing".cu', '3'), 'pending L4 phone +0 100.00 - -',
+          'due date moved from 30 to 20 days ago, nothing sent: level 4');
+-- a minimum amount: the step is passed over, as when reminding in time
+INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label, min_amount) VALUES
+    ('cu_min', 1, 1, 'email', 'first', 0), ('cu_min', 2, 10, 'phone', 'call', 1000),
+    ('cu_min', 3, 30, 'registered_letter', 'notice', 0), ('cu_min', 4, 60, 'collection', 'handover', 0);
+CREATE TABLE "Billing".cu_min (id int PRIMARY KEY, due date, amt numeric(12,2));
+SELECT lives_ok($$SELECT ar_credit.track('"Billing".cu_min', 'id', 'due', 'amt', policy => 'cu_min')$$, 'track "Billing".cu_min');
+INSERT INTO "Billing".cu_min VALUES (1, current_date - 20, 500), (2, current_date - 20, 5000), (3, current_date - 100, 500);
+SELECT results_eq($$SELECT dunning_t.live_of('"Billing".cu_min', k::text) FROM generate_series(1, 3) AS k$$,
+                  ARRAY['pending L1 email +0 500.00 - -', 'pending L2 phone +0 5000.00 - -',
+                        'pending L3 registered_letter +0 500.00 - -'],
+                  'a user policy: the call (min 1000) passed over for 500, made for 5000; 100 days: the notice, not the handover');
+-- a dispute placed before anything was sent, released: the level of the age
+UPDATE "Billing".cu SET st = 'disputed' WHERE id = 1;
+UPDATE "Billing".cu SET due = current_date - 35 WHERE id = 1;
+UPDATE "Billing".cu SET st = 'open' WHERE id = 1;
+SELECT is(dunning_t.live_of('"Billing".cu', '1'), 'pending L5 registered_letter +0 100.00 - -',
+          'disputed then reopened 35 days late, nothing sent: the formal notice');
+-- something sent: the levels follow on from it
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(1000, 'w') AS c, LATERAL ar_credit.complete_reminder(c.id) AS x
+            WHERE c.invoice_key = '8'), 1::bigint, 'the first reminder of invoice 8 sent');
+SELECT is(dunning_t.live_of('"Billing".cu', '8'), 'pending L4 phone +5 100.00 - -',
+          'after a level sent no catch-up: the next level, 5 days later');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue AS q JOIN ar_credit.receivable AS r ON r.id = q.receivable_id
+            WHERE r.source = '"Billing".cu'::regclass AND q.state IN ('pending', 'claimed', 'suspended')
+            GROUP BY r.id ORDER BY 1 DESC LIMIT 1), 1::bigint, 'one live reminder per invoice throughout');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -14,9 +14,9 @@ SELECT plan(52);
 CREATE SCHEMA hold_t;
 CREATE TABLE hold_t.inv (no text PRIMARY KEY, cust text, due date, bal numeric, st text DEFAULT 'open');
 SELECT ar_credit.track('hold_t.inv', 'no', 'due', 'bal', 'st', 'cust');
-INSERT INTO hold_t.inv VALUES ('D', 'c1', current_date - 20, 100), ('P', 'c2', current_date - 20, 200),
-                              ('K', 'c3', current_date - 20, 300), ('H', 'c4', current_date + 30, 400),
-                              ('A', 'c5', current_date - 20, 500);
+INSERT INTO hold_t.inv VALUES ('D', 'c1', current_date - 10, 100), ('P', 'c2', current_date - 10, 200),
+                              ('K', 'c3', current_date - 10, 300), ('H', 'c4', current_date + 30, 400),
+                              ('A', 'c5', current_date - 10, 500);
 -- the live reminder of an invoice as 'state Llevel +days'
 CREATE FUNCTION hold_t.live(k text) RETURNS text
 LANGUAGE sql AS $$
@@ -24,7 +24,7 @@ LANGUAGE sql AS $$
       FROM ar_credit.dunning_queue AS q
      WHERE q.source = 'hold_t.inv'::regclass AND q.invoice_key = k AND q.state IN ('pending', 'claimed', 'suspended')
 $$;
-SELECT is(hold_t.live('D'), 'pending L3 0', 'an invoice 20 days late: first reminder due today');
+SELECT is(hold_t.live('D'), 'pending L3 0', 'an invoice 10 days late: first reminder due today');
 
 -- a dispute suspends the dunning until released
 SELECT ok(ar_credit.hold('hold_t.inv', 'D', 'dispute', reason => 'goods damaged') > 0, 'hold: a dispute');
@@ -81,7 +81,7 @@ UPDATE hold_t.inv SET st = 'open', bal = 700, due = current_date - 30 WHERE no =
 SELECT ok(ar_credit.hold('hold_t.inv', 'K', 'promise', until => current_date) > 0, 'K reopened, promised for today');
 SELECT results_eq($$SELECT invoice_key, level FROM ar_credit.claim_reminders(10, 'w', '5 minutes', current_date + 1)
                      WHERE invoice_key = 'K'$$,
-                  $$VALUES ('K', 3)$$, 'the next day the worker gets its reminder: the promise broken at claim time, the level after the last sent (none) at once');
+                  $$VALUES ('K', 5)$$, 'the next day the worker gets its reminder: the promise broken at claim time; nothing was sent, so the level its age calls for (31 days: the formal notice), at once');
 SELECT is((SELECT state FROM ar_credit.dunning_hold WHERE invoice_key = 'K' ORDER BY id DESC LIMIT 1), 'broken', 'that promise is broken');
 SELECT results_eq($$SELECT kind, customer_key, (detail->>'until')::date - current_date FROM ar_credit.alert
                      WHERE kind = 'broken_promise' ORDER BY id$$,

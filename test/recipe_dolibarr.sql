@@ -248,14 +248,14 @@ INSERT INTO dolibarr.llx_facture (rowid, ref, type, fk_soc, datec, datef, date_v
 VALUES (2, 'FA2612-0002', 0, 11, localtimestamp - interval '70 days', current_date - 70, current_date - 70, 1200, 1,
         current_date - 40, 'EUR');
 RESET ROLE;
-SELECT recipe_t.check('dolibarr', 4, 'invoice 40 days overdue: level 3', 'dolibarr.llx_facture',
-                      '1 L1 pending 500.00; 2 L3 pending 1200.00', '1 500.00; 2 1200.00',
+SELECT recipe_t.check('dolibarr', 4, 'invoice 40 days overdue: level 5, the formal notice (catch-up)', 'dolibarr.llx_facture',
+                      '1 L1 pending 500.00; 2 L5 pending 1200.00', '1 500.00; 2 1200.00',
                       '11 - 500.00/0.00/1200.00/0.00/0.00 = 1700.00');
 
--- 5. a worker sends the reminders due today (level 3 of invoice 2): level 4 queued
+-- 5. a worker sends the reminders due today (level 5 of invoice 2): level 6 queued
 SELECT recipe_t.work() >= 0 AS worked \gset
-SELECT recipe_t.check('dolibarr', 5, 'worker sent level 3: level 4 queued', 'dolibarr.llx_facture',
-                      '1 L1 pending 500.00; 2 L4 pending 1200.00', '1 500.00; 2 1200.00',
+SELECT recipe_t.check('dolibarr', 5, 'worker sent level 5: level 6 queued', 'dolibarr.llx_facture',
+                      '1 L1 pending 500.00; 2 L6 pending 1200.00', '1 500.00; 2 1200.00',
                       '11 - 500.00/0.00/1200.00/0.00/0.00 = 1700.00');
 
 -- 6. the rest of invoice 1 is paid; Dolibarr classifies it paid
@@ -266,7 +266,7 @@ INSERT INTO dolibarr.llx_paiement_facture (fk_paiement, fk_facture, amount) VALU
 UPDATE dolibarr.llx_facture SET paye = 1, fk_statut = 2, date_closing = localtimestamp, fk_user_closing = 1 WHERE rowid = 1;
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 6, 'invoice 1 paid in full', 'dolibarr.llx_facture',
-                      '2 L4 pending 1200.00', '2 1200.00', '11 - 0.00/0.00/1200.00/0.00/0.00 = 1200.00');
+                      '2 L6 pending 1200.00', '2 1200.00', '11 - 0.00/0.00/1200.00/0.00/0.00 = 1200.00');
 
 -- 7. a credit note (type 2) on invoice 2, validated: a credit, never dunned
 SET ROLE erp_app;
@@ -275,7 +275,7 @@ INSERT INTO dolibarr.llx_facture (rowid, ref, type, fk_soc, datef, date_valid, t
 VALUES (3, 'AV2612-0001', 2, 11, current_date, current_date, -200, 1, 2, current_date, 'EUR');
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 7, 'credit note of 200 validated: a credit of -200.00', 'dolibarr.llx_facture',
-                      '2 L4 pending 1200.00', '2 1200.00; 3 -200.00', '11 - -200.00/0.00/1200.00/0.00/0.00 = 1000.00');
+                      '2 L6 pending 1200.00', '2 1200.00; 3 -200.00', '11 - -200.00/0.00/1200.00/0.00/0.00 = 1000.00');
 
 -- 8. the credit note is turned into an available discount (and closed)
 SET ROLE erp_app;
@@ -285,14 +285,14 @@ VALUES (1, 11, localtimestamp, 166.67, 33.33, 200, 20, 1, 3, '(CREDIT_NOTE)');
 UPDATE dolibarr.llx_facture SET paye = 1, fk_statut = 2 WHERE rowid = 3;
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 8, 'credit note converted into a discount', 'dolibarr.llx_facture',
-                      '2 L4 pending 1200.00', '2 1200.00', '11 - 0.00/0.00/1200.00/0.00/0.00 = 1200.00');
+                      '2 L6 pending 1200.00', '2 1200.00', '11 - 0.00/0.00/1200.00/0.00/0.00 = 1200.00');
 
 -- 9. the discount is used on invoice 2
 SET ROLE erp_app;
 UPDATE dolibarr.llx_societe_remise_except SET fk_facture = 2 WHERE rowid = 1;
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 9, 'discount of 200 used on invoice 2: 1000.00 left', 'dolibarr.llx_facture',
-                      '2 L4 pending 1000.00', '2 1000.00', '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00');
+                      '2 L6 pending 1000.00', '2 1000.00', '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00');
 
 -- 10. a payment of 400 on invoice 2
 SET ROLE erp_app;
@@ -301,7 +301,7 @@ VALUES (3, 'PAY2612-0003', localtimestamp, localtimestamp, 400, 7, 'CHQ-1');
 INSERT INTO dolibarr.llx_paiement_facture (fk_paiement, fk_facture, amount) VALUES (3, 2, 400);
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 10, 'payment of 400: 600.00 left', 'dolibarr.llx_facture',
-                      '2 L4 pending 600.00', '2 600.00', '11 - 0.00/0.00/600.00/0.00/0.00 = 600.00');
+                      '2 L6 pending 600.00', '2 600.00', '11 - 0.00/0.00/600.00/0.00/0.00 = 600.00');
 
 -- 11. the cheque bounced: the payment is deleted
 SET ROLE erp_app;
@@ -309,7 +309,7 @@ DELETE FROM dolibarr.llx_paiement_facture WHERE fk_paiement = 3;
 DELETE FROM dolibarr.llx_paiement WHERE rowid = 3;
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 11, 'payment deleted: 1000.00 again', 'dolibarr.llx_facture',
-                      '2 L4 pending 1000.00', '2 1000.00', '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00');
+                      '2 L6 pending 1000.00', '2 1000.00', '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00');
 
 -- 12. a deposit invoice (type 3) for thirdparty 12, due in 10 days
 SET ROLE erp_app;
@@ -318,7 +318,7 @@ INSERT INTO dolibarr.llx_facture (rowid, ref, type, fk_soc, datef, date_valid, t
 VALUES (4, 'FA2612-0003', 3, 12, current_date, current_date, 250, 1, current_date + 10, 'EUR');
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 12, 'deposit invoice due in 10 days: level 2', 'dolibarr.llx_facture',
-                      '2 L4 pending 1000.00; 4 L2 pending 250.00', '2 1000.00; 4 250.00',
+                      '2 L6 pending 1000.00; 4 L2 pending 250.00', '2 1000.00; 4 250.00',
                       '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00; 12 - 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
 -- 13. it is abandoned (fk_statut 3)
@@ -327,14 +327,14 @@ UPDATE dolibarr.llx_facture SET fk_statut = 3, close_code = 'abandon', close_not
                                 date_closing = localtimestamp WHERE rowid = 4;
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 13, 'abandoned: settled', 'dolibarr.llx_facture',
-                      '2 L4 pending 1000.00', '2 1000.00', '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00');
+                      '2 L6 pending 1000.00', '2 1000.00', '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00');
 
 -- 14. reopened
 SET ROLE erp_app;
 UPDATE dolibarr.llx_facture SET fk_statut = 1, close_code = NULL, close_note = NULL, date_closing = NULL WHERE rowid = 4;
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 14, 'reopened: level 2 again', 'dolibarr.llx_facture',
-                      '2 L4 pending 1000.00; 4 L2 pending 250.00', '2 1000.00; 4 250.00',
+                      '2 L6 pending 1000.00; 4 L2 pending 250.00', '2 1000.00; 4 250.00',
                       '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00; 12 - 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
 -- 15. a draft for thirdparty 12 is created and deleted
@@ -344,7 +344,7 @@ VALUES (5, '(PROV5)', 0, 12, current_date, 75, 0, current_date - 5);
 DELETE FROM dolibarr.llx_facture WHERE rowid = 5;
 RESET ROLE;
 SELECT recipe_t.check('dolibarr', 15, 'draft created and deleted', 'dolibarr.llx_facture',
-                      '2 L4 pending 1000.00; 4 L2 pending 250.00', '2 1000.00; 4 250.00',
+                      '2 L6 pending 1000.00; 4 L2 pending 250.00', '2 1000.00; 4 250.00',
                       '11 - 0.00/0.00/1000.00/0.00/0.00 = 1000.00; 12 - 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
 -- 16. invoice 2 classified paid with the rest left as a discount (close_code discount_vat)

@@ -186,8 +186,8 @@ VALUES ('ACC-SINV-2026-00002', 0, 'ACC-SINV-.YYYY.-', 'Acme Corp', 'Example Ltd'
         'EUR', 1, 800, 800, 800, 'Draft');
 UPDATE erpnext."tabSales Invoice" SET docstatus = 1, status = 'Overdue' WHERE name = 'ACC-SINV-2026-00002';
 RESET ROLE;
-SELECT recipe_t.check('erpnext', 3, 'invoice 40 days overdue submitted: level 3', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L3 pending 800.00',
+SELECT recipe_t.check('erpnext', 3, 'invoice 40 days overdue submitted: level 5, the formal notice (catch-up)', 'erpnext."tabSales Invoice"',
+                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L5 pending 800.00',
                       'ACC-SINV-2026-00001 1000.00; ACC-SINV-2026-00002 800.00',
                       'Acme Corp EUR 1000.00/0.00/800.00/0.00/0.00 = 1800.00');
 
@@ -200,7 +200,7 @@ VALUES ('ACC-SINV-2026-00003', 1, 'ACC-SINV-.YYYY.-', 'Example Branch', 'Example
         'EUR', 1, 1, 'Example Branch Ltd', 5000, 5000, 5000, 'Internal Transfer');
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 4, 'internal transfer submitted: not a receivable', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L3 pending 800.00',
+                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L5 pending 800.00',
                       'ACC-SINV-2026-00001 1000.00; ACC-SINV-2026-00002 800.00',
                       'Acme Corp EUR 1000.00/0.00/800.00/0.00/0.00 = 1800.00');
 
@@ -208,15 +208,15 @@ SELECT recipe_t.check('erpnext', 4, 'internal transfer submitted: not a receivab
 SET ROLE erp_app;
 UPDATE erpnext."tabSales Invoice" SET outstanding_amount = 300, status = 'Overdue' WHERE name = 'ACC-SINV-2026-00002';
 RESET ROLE;
-SELECT recipe_t.check('erpnext', 5, 'partial payment: live L3 amount 300.00', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L3 pending 300.00',
+SELECT recipe_t.check('erpnext', 5, 'partial payment: live L5 amount 300.00', 'erpnext."tabSales Invoice"',
+                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L5 pending 300.00',
                       'ACC-SINV-2026-00001 1000.00; ACC-SINV-2026-00002 300.00',
                       'Acme Corp EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
--- 6. a worker sends the reminders due today (level 3 of invoice 2): level 4 queued
+-- 6. a worker sends the reminders due today (level 5 of invoice 2): level 6 queued
 SELECT recipe_t.work() >= 0 AS worked \gset
-SELECT recipe_t.check('erpnext', 6, 'worker sent level 3: level 4 queued', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L4 pending 300.00',
+SELECT recipe_t.check('erpnext', 6, 'worker sent level 5: level 6 queued', 'erpnext."tabSales Invoice"',
+                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L6 pending 300.00',
                       'ACC-SINV-2026-00001 1000.00; ACC-SINV-2026-00002 300.00',
                       'Acme Corp EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
@@ -228,7 +228,7 @@ VALUES ('ACC-SINV-RET-2026-00001', 1, 'ACC-SINV-RET-.YYYY.-', 'Globex', 'Example
         1, 1, -150, -150, -150, 'Return');
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 7, 'credit note of Globex: a credit of -150.00', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L4 pending 300.00',
+                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L6 pending 300.00',
                       'ACC-SINV-2026-00001 1000.00; ACC-SINV-2026-00002 300.00; ACC-SINV-RET-2026-00001 -150.00',
                       'Acme Corp EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00; Globex EUR -150.00/0.00/0.00/0.00/0.00 = -150.00');
 
@@ -240,7 +240,7 @@ VALUES ('ACC-SINV-2026-00004', 1, 'ACC-SINV-.YYYY.-', 'Globex', 'Example Ltd', c
         1, 400, 400, 400, 'Unpaid');
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 8, 'Globex invoice due in 10 days: level 2, balance 250.00', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 400.00',
+                      'ACC-SINV-2026-00001 L1 pending 1000.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 400.00',
                       'ACC-SINV-2026-00001 1000.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 400.00; ACC-SINV-RET-2026-00001 -150.00',
                       'Acme Corp EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00; Globex EUR 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
@@ -254,7 +254,7 @@ VALUES ('ACC-SINV-RET-2026-00002', 1, 'ACC-SINV-RET-.YYYY.-', 'Acme Corp', 'Exam
 UPDATE erpnext."tabSales Invoice" SET outstanding_amount = 800 WHERE name = 'ACC-SINV-2026-00001';
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 9, 'return of 200 against invoice 1: 800.00 left', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 400.00',
+                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 400.00',
                       'ACC-SINV-2026-00001 800.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 400.00; ACC-SINV-RET-2026-00001 -150.00',
                       'Acme Corp EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00; Globex EUR 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
@@ -264,7 +264,7 @@ UPDATE erpnext."tabSales Invoice" SET outstanding_amount = 0 WHERE name = 'ACC-S
 UPDATE erpnext."tabSales Invoice" SET outstanding_amount = 250, status = 'Partly Paid' WHERE name = 'ACC-SINV-2026-00004';
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 10, 'credit note allocated: Globex invoice 250.00 left', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00',
+                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00',
                       'ACC-SINV-2026-00001 800.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 250.00',
                       'Acme Corp EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00; Globex EUR 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
@@ -273,7 +273,7 @@ SET ROLE erp_app;
 UPDATE erpnext."tabSales Invoice" SET status = 'Overdue and Discounted' WHERE name = 'ACC-SINV-2026-00002';
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 11, 'Overdue and Discounted: still dunned', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00',
+                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00',
                       'ACC-SINV-2026-00001 800.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 250.00',
                       'Acme Corp EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00; Globex EUR 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
@@ -285,7 +285,7 @@ VALUES ('ACC-SINV-2026-00005', 1, 'ACC-SINV-.YYYY.-', 'Globex', 'Example Ltd', c
         1, 600, 600, 600, 'Unpaid');
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 12, 'Globex invoice 5 submitted: level 2', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00; ACC-SINV-2026-00005 L2 pending 600.00',
+                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00; ACC-SINV-2026-00005 L2 pending 600.00',
                       'ACC-SINV-2026-00001 800.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 250.00; ACC-SINV-2026-00005 600.00',
                       'Acme Corp EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00; Globex EUR 850.00/0.00/0.00/0.00/0.00 = 850.00');
 
@@ -294,7 +294,7 @@ SET ROLE erp_app;
 UPDATE erpnext."tabSales Invoice" SET docstatus = 2, status = 'Cancelled' WHERE name = 'ACC-SINV-2026-00005';
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 13, 'cancelled (docstatus 2): settled', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00',
+                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00',
                       'ACC-SINV-2026-00001 800.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 250.00',
                       'Acme Corp EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00; Globex EUR 250.00/0.00/0.00/0.00/0.00 = 250.00');
 
@@ -307,7 +307,7 @@ VALUES ('ACC-SINV-2026-00005-1', 0, 'ACC-SINV-.YYYY.-', 'Globex', 'Example Ltd',
 UPDATE erpnext."tabSales Invoice" SET docstatus = 1, status = 'Unpaid' WHERE name = 'ACC-SINV-2026-00005-1';
 RESET ROLE;
 SELECT recipe_t.check('erpnext', 14, 'amendment submitted: level 2', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00; ACC-SINV-2026-00005-1 L2 pending 550.00',
+                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00; ACC-SINV-2026-00005-1 L2 pending 550.00',
                       'ACC-SINV-2026-00001 800.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 250.00; ACC-SINV-2026-00005-1 550.00',
                       'Acme Corp EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00; Globex EUR 800.00/0.00/0.00/0.00/0.00 = 800.00');
 
@@ -324,8 +324,8 @@ SELECT recipe_t.check('erpnext', 15, 'invoice 2 paid', 'erpnext."tabSales Invoic
 SET ROLE erp_app;
 UPDATE erpnext."tabSales Invoice" SET outstanding_amount = 300, status = 'Overdue' WHERE name = 'ACC-SINV-2026-00002';
 RESET ROLE;
-SELECT recipe_t.check('erpnext', 16, 'payment cancelled: reopened after the level sent (L4)', 'erpnext."tabSales Invoice"',
-                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L4 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00; ACC-SINV-2026-00005-1 L2 pending 550.00',
+SELECT recipe_t.check('erpnext', 16, 'payment cancelled: reopened after the level sent (L6)', 'erpnext."tabSales Invoice"',
+                      'ACC-SINV-2026-00001 L1 pending 800.00; ACC-SINV-2026-00002 L6 pending 300.00; ACC-SINV-2026-00004 L2 pending 250.00; ACC-SINV-2026-00005-1 L2 pending 550.00',
                       'ACC-SINV-2026-00001 800.00; ACC-SINV-2026-00002 300.00; ACC-SINV-2026-00004 250.00; ACC-SINV-2026-00005-1 550.00',
                       'Acme Corp EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00; Globex EUR 800.00/0.00/0.00/0.00/0.00 = 800.00');
 

@@ -289,8 +289,8 @@ INSERT INTO killbill.invoice_items (id, type, invoice_id, account_id, plan_name,
      'a0000000-0000-4000-8000-000000000001', NULL, current_date - 70, NULL, 75, 'EUR', NULL,
      'SubscriptionBaseTransition', localtimestamp, 1);
 RESET ROLE;
-SELECT recipe_t.check('killbill', 3, 'invoice of 825 from its items, 40 days overdue: level 3', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L3 pending 825.00',
+SELECT recipe_t.check('killbill', 3, 'invoice of 825 from its items, 40 days overdue: level 5, the formal notice (catch-up)', 'killbill.invoices',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L5 pending 825.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 825.00',
                       'acme-001 EUR 100.00/0.00/825.00/0.00/0.00 = 925.00');
 
@@ -303,7 +303,7 @@ VALUES ('d1000000-0000-4000-8000-000000000001', 'ATTEMPT', 'b1000000-0000-4000-8
         localtimestamp, 1);
 RESET ROLE;
 SELECT recipe_t.check('killbill', 4, 'failed payment attempt: nothing paid', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L3 pending 825.00',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L5 pending 825.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 825.00',
                       'acme-001 EUR 100.00/0.00/825.00/0.00/0.00 = 925.00');
 
@@ -315,15 +315,15 @@ VALUES ('d1000000-0000-4000-8000-000000000002', 'ATTEMPT', 'b1000000-0000-4000-8
         'e1000000-0000-4000-8000-000000000002', localtimestamp, 525, 'EUR', 'EUR', true, 'PaymentRequestProcessor',
         localtimestamp, 1);
 RESET ROLE;
-SELECT recipe_t.check('killbill', 5, 'partial payment: live L3 amount 300.00', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L3 pending 300.00',
+SELECT recipe_t.check('killbill', 5, 'partial payment: live L5 amount 300.00', 'killbill.invoices',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L5 pending 300.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 300.00',
                       'acme-001 EUR 100.00/0.00/300.00/0.00/0.00 = 400.00');
 
--- 6. a worker sends the reminders due today (level 3 of invoice 2): level 4 queued
+-- 6. a worker sends the reminders due today (level 5 of invoice 2): level 6 queued
 SELECT recipe_t.work() >= 0 AS worked \gset
-SELECT recipe_t.check('killbill', 6, 'worker sent level 3: level 4 queued', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L4 pending 300.00',
+SELECT recipe_t.check('killbill', 6, 'worker sent level 5: level 6 queued', 'killbill.invoices',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L6 pending 300.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 300.00',
                       'acme-001 EUR 100.00/0.00/300.00/0.00/0.00 = 400.00');
 
@@ -336,7 +336,7 @@ VALUES ('c1000000-0000-4000-8000-000000000005', 'ITEM_ADJ', 'b1000000-0000-4000-
         'admin', localtimestamp, 1);
 RESET ROLE;
 SELECT recipe_t.check('killbill', 7, 'item adjustment of 50: 250.00 left', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L4 pending 250.00',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L6 pending 250.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 250.00',
                       'acme-001 EUR 100.00/0.00/250.00/0.00/0.00 = 350.00');
 
@@ -348,7 +348,7 @@ VALUES ('c1000000-0000-4000-8000-000000000006', 'CBA_ADJ', 'b1000000-0000-4000-8
         'a0000000-0000-4000-8000-000000000001', current_date, -100, 'EUR', 'admin', localtimestamp, 1);
 RESET ROLE;
 SELECT recipe_t.check('killbill', 8, 'account credit used: 150.00 left', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L4 pending 150.00',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L6 pending 150.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 150.00',
                       'acme-001 EUR 100.00/0.00/150.00/0.00/0.00 = 250.00');
 
@@ -368,8 +368,8 @@ SELECT recipe_t.check('killbill', 9, 'WRITTEN_OFF tag: settled', 'killbill.invoi
 SET ROLE erp_app;
 UPDATE killbill.tags SET is_active = false, updated_date = localtimestamp WHERE id = 'f1000000-0000-4000-8000-000000000001';
 RESET ROLE;
-SELECT recipe_t.check('killbill', 10, 'tag removed: reopened after the level sent (L4)', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L4 pending 150.00',
+SELECT recipe_t.check('killbill', 10, 'tag removed: reopened after the level sent (L6)', 'killbill.invoices',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L6 pending 150.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 150.00',
                       'acme-001 EUR 100.00/0.00/150.00/0.00/0.00 = 250.00');
 
@@ -395,8 +395,8 @@ VALUES ('d1000000-0000-4000-8000-000000000004', 'REFUND', 'b1000000-0000-4000-80
         'e1000000-0000-4000-8000-000000000003', localtimestamp, -50, 'EUR', 'EUR', 'd1000000-0000-4000-8000-000000000003',
         true, 'admin', localtimestamp, 1);
 RESET ROLE;
-SELECT recipe_t.check('killbill', 12, 'refund without adjustment: 50.00 owed again (L4)', 'killbill.invoices',
-                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L4 pending 50.00',
+SELECT recipe_t.check('killbill', 12, 'refund without adjustment: 50.00 owed again (L6)', 'killbill.invoices',
+                      'b1000000-0000-4000-8000-000000000001 L1 pending 100.00; b1000000-0000-4000-8000-000000000002 L6 pending 50.00',
                       'b1000000-0000-4000-8000-000000000001 100.00; b1000000-0000-4000-8000-000000000002 50.00',
                       'acme-001 EUR 100.00/0.00/50.00/0.00/0.00 = 150.00');
 

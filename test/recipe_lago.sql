@@ -213,8 +213,8 @@ VALUES ('00000000-0000-4000-a000-000000000002', localtimestamp, localtimestamp, 
         '00000000-0000-4000-c000-000000000001', 1, '00000000-0000-4000-e000-000000000001', 'EUR', current_date - 40, 30,
         localtimestamp);
 RESET ROLE;
-SELECT recipe_t.check('lago', 3, 'invoice 40 days overdue: level 3', 'lago.invoices',
-                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L3 pending 800.00',
+SELECT recipe_t.check('lago', 3, 'invoice 40 days overdue: level 5, the formal notice (catch-up)', 'lago.invoices',
+                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L5 pending 800.00',
                       '00000000-0000-4000-a000-000000000001 1000.00; 00000000-0000-4000-a000-000000000002 800.00',
                       '00000000-0000-4000-c000-000000000001 EUR 1000.00/0.00/800.00/0.00/0.00 = 1800.00');
 
@@ -223,8 +223,8 @@ SET ROLE erp_app;
 UPDATE lago.invoices SET payment_status = 2, payment_attempts = 1, payment_overdue = true
  WHERE id = '00000000-0000-4000-a000-000000000002';
 RESET ROLE;
-SELECT recipe_t.check('lago', 4, 'payment failed, payment_overdue: still level 3', 'lago.invoices',
-                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L3 pending 800.00',
+SELECT recipe_t.check('lago', 4, 'payment failed, payment_overdue: still level 5', 'lago.invoices',
+                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L5 pending 800.00',
                       '00000000-0000-4000-a000-000000000001 1000.00; 00000000-0000-4000-a000-000000000002 800.00',
                       '00000000-0000-4000-c000-000000000001 EUR 1000.00/0.00/800.00/0.00/0.00 = 1800.00');
 
@@ -232,15 +232,15 @@ SELECT recipe_t.check('lago', 4, 'payment failed, payment_overdue: still level 3
 SET ROLE erp_app;
 UPDATE lago.invoices SET total_paid_amount_cents = 50000 WHERE id = '00000000-0000-4000-a000-000000000002';
 RESET ROLE;
-SELECT recipe_t.check('lago', 5, 'partial payment: live L3 amount 300.00', 'lago.invoices',
-                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L3 pending 300.00',
+SELECT recipe_t.check('lago', 5, 'partial payment: live L5 amount 300.00', 'lago.invoices',
+                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L5 pending 300.00',
                       '00000000-0000-4000-a000-000000000001 1000.00; 00000000-0000-4000-a000-000000000002 300.00',
                       '00000000-0000-4000-c000-000000000001 EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
--- 6. a worker sends the reminders due today (level 3 of invoice 2): level 4 queued
+-- 6. a worker sends the reminders due today (level 5 of invoice 2): level 6 queued
 SELECT recipe_t.work() >= 0 AS worked \gset
-SELECT recipe_t.check('lago', 6, 'worker sent level 3: level 4 queued', 'lago.invoices',
-                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L4 pending 300.00',
+SELECT recipe_t.check('lago', 6, 'worker sent level 5: level 6 queued', 'lago.invoices',
+                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L6 pending 300.00',
                       '00000000-0000-4000-a000-000000000001 1000.00; 00000000-0000-4000-a000-000000000002 300.00',
                       '00000000-0000-4000-c000-000000000001 EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
@@ -254,7 +254,7 @@ VALUES ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-c000-0000000
         localtimestamp, localtimestamp, 20000, 'EUR', current_date, 1);
 RESET ROLE;
 SELECT recipe_t.check('lago', 7, 'credit note of 200.00 on invoice 1: 800.00 left', 'lago.invoices',
-                      '00000000-0000-4000-a000-000000000001 L1 pending 800.00; 00000000-0000-4000-a000-000000000002 L4 pending 300.00',
+                      '00000000-0000-4000-a000-000000000001 L1 pending 800.00; 00000000-0000-4000-a000-000000000002 L6 pending 300.00',
                       '00000000-0000-4000-a000-000000000001 800.00; 00000000-0000-4000-a000-000000000002 300.00',
                       '00000000-0000-4000-c000-000000000001 EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00');
 
@@ -264,7 +264,7 @@ UPDATE lago.credit_notes SET credit_status = 2, voided_at = localtimestamp, bala
  WHERE id = '00000000-0000-4000-b000-000000000001';
 RESET ROLE;
 SELECT recipe_t.check('lago', 8, 'credit note voided: 1000.00 again', 'lago.invoices',
-                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L4 pending 300.00',
+                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L6 pending 300.00',
                       '00000000-0000-4000-a000-000000000001 1000.00; 00000000-0000-4000-a000-000000000002 300.00',
                       '00000000-0000-4000-c000-000000000001 EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
@@ -277,7 +277,7 @@ VALUES ('00000000-0000-4000-a000-000000000003', localtimestamp, localtimestamp, 
         localtimestamp);
 RESET ROLE;
 SELECT recipe_t.check('lago', 9, 'JPY invoice due in 10 days: level 2, 5000.00 JPY', 'lago.invoices',
-                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L4 pending 300.00; 00000000-0000-4000-a000-000000000003 L2 pending 5000.00',
+                      '00000000-0000-4000-a000-000000000001 L1 pending 1000.00; 00000000-0000-4000-a000-000000000002 L6 pending 300.00; 00000000-0000-4000-a000-000000000003 L2 pending 5000.00',
                       '00000000-0000-4000-a000-000000000001 1000.00; 00000000-0000-4000-a000-000000000002 300.00; 00000000-0000-4000-a000-000000000003 5000.00',
                       '00000000-0000-4000-c000-000000000001 EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00; 00000000-0000-4000-c000-000000000002 JPY 5000.00/0.00/0.00/0.00/0.00 = 5000.00');
 

@@ -206,22 +206,22 @@ VALUES (4, '/', 'out_invoice', 'draft', 'not_paid', current_date - 70, current_d
         800, 800, 800, 800);
 UPDATE odoo.account_move SET state = 'posted', name = 'INV/2026/00002' WHERE id = 4;
 RESET ROLE;
-SELECT recipe_t.check('odoo', 5, 'invoice 40 days overdue posted (contact 17 of company 7): level 3', 'odoo.account_move',
-                      '1 L1 pending 1000.00; 4 L3 pending 800.00', '1 1000.00; 4 800.00',
+SELECT recipe_t.check('odoo', 5, 'invoice 40 days overdue posted (contact 17 of company 7): level 5, the formal notice (catch-up)', 'odoo.account_move',
+                      '1 L1 pending 1000.00; 4 L5 pending 800.00', '1 1000.00; 4 800.00',
                       '7 EUR 1000.00/0.00/800.00/0.00/0.00 = 1800.00');
 
 -- 6. a payment of 500 reconciled with it: partial
 SET ROLE erp_app;
 UPDATE odoo.account_move SET amount_residual = 300, amount_residual_signed = 300, payment_state = 'partial' WHERE id = 4;
 RESET ROLE;
-SELECT recipe_t.check('odoo', 6, 'partial payment: live L3 amount 300.00', 'odoo.account_move',
-                      '1 L1 pending 1000.00; 4 L3 pending 300.00', '1 1000.00; 4 300.00',
+SELECT recipe_t.check('odoo', 6, 'partial payment: live L5 amount 300.00', 'odoo.account_move',
+                      '1 L1 pending 1000.00; 4 L5 pending 300.00', '1 1000.00; 4 300.00',
                       '7 EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
--- 7. a worker sends the reminders due today (level 3 of invoice 4): level 4 queued
+-- 7. a worker sends the reminders due today (level 5 of invoice 4): level 6 queued
 SELECT recipe_t.work() >= 0 AS worked \gset
-SELECT recipe_t.check('odoo', 7, 'worker sent level 3: level 4 queued', 'odoo.account_move',
-                      '1 L1 pending 1000.00; 4 L4 pending 300.00', '1 1000.00; 4 300.00',
+SELECT recipe_t.check('odoo', 7, 'worker sent level 5: level 6 queued', 'odoo.account_move',
+                      '1 L1 pending 1000.00; 4 L6 pending 300.00', '1 1000.00; 4 300.00',
                       '7 EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
 -- 8. the rest is paid: in_payment (matched, not yet on the bank statement)
@@ -242,8 +242,8 @@ SELECT recipe_t.check('odoo', 9, 'paid', 'odoo.account_move',
 SET ROLE erp_app;
 UPDATE odoo.account_move SET amount_residual = 300, amount_residual_signed = 300, payment_state = 'partial' WHERE id = 4;
 RESET ROLE;
-SELECT recipe_t.check('odoo', 10, 'payment unreconciled: reopened after the level sent (L4)', 'odoo.account_move',
-                      '1 L1 pending 1000.00; 4 L4 pending 300.00', '1 1000.00; 4 300.00',
+SELECT recipe_t.check('odoo', 10, 'payment unreconciled: reopened after the level sent (L6)', 'odoo.account_move',
+                      '1 L1 pending 1000.00; 4 L6 pending 300.00', '1 1000.00; 4 300.00',
                       '7 EUR 1000.00/0.00/300.00/0.00/0.00 = 1300.00');
 
 -- 11. a credit note of 200, posted, not yet matched: a credit, never dunned, nets the balance
@@ -255,7 +255,7 @@ VALUES (5, 'RINV/2026/00001', 'out_refund', 'posted', 'not_paid', current_date, 
         200, 200, -200, -200);
 RESET ROLE;
 SELECT recipe_t.check('odoo', 11, 'credit note 200 posted: a credit of -200.00, no reminder', 'odoo.account_move',
-                      '1 L1 pending 1000.00; 4 L4 pending 300.00', '1 1000.00; 4 300.00; 5 -200.00',
+                      '1 L1 pending 1000.00; 4 L6 pending 300.00', '1 1000.00; 4 300.00; 5 -200.00',
                       '7 EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00');
 
 -- 12. the credit note is matched with invoice 1
@@ -264,7 +264,7 @@ UPDATE odoo.account_move SET amount_residual = 0, amount_residual_signed = 0, pa
 UPDATE odoo.account_move SET amount_residual = 800, amount_residual_signed = 800, payment_state = 'partial' WHERE id = 1;
 RESET ROLE;
 SELECT recipe_t.check('odoo', 12, 'credit note matched with invoice 1: 800.00 left', 'odoo.account_move',
-                      '1 L1 pending 800.00; 4 L4 pending 300.00', '1 800.00; 4 300.00',
+                      '1 L1 pending 800.00; 4 L6 pending 300.00', '1 800.00; 4 300.00',
                       '7 EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00');
 
 -- 13. invoice 4 blocked (in dispute): suspended, still owed
@@ -272,7 +272,7 @@ SET ROLE erp_app;
 UPDATE odoo.account_move SET payment_state = 'blocked' WHERE id = 4;
 RESET ROLE;
 SELECT recipe_t.check('odoo', 13, 'blocked: suspended', 'odoo.account_move',
-                      '1 L1 pending 800.00; 4 L4 suspended 300.00', '1 800.00; 4 300.00',
+                      '1 L1 pending 800.00; 4 L6 suspended 300.00', '1 800.00; 4 300.00',
                       '7 EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00');
 
 -- 14. unblocked
@@ -280,7 +280,7 @@ SET ROLE erp_app;
 UPDATE odoo.account_move SET payment_state = 'partial' WHERE id = 4;
 RESET ROLE;
 SELECT recipe_t.check('odoo', 14, 'unblocked: pending again', 'odoo.account_move',
-                      '1 L1 pending 800.00; 4 L4 pending 300.00', '1 800.00; 4 300.00',
+                      '1 L1 pending 800.00; 4 L6 pending 300.00', '1 800.00; 4 300.00',
                       '7 EUR 800.00/0.00/300.00/0.00/0.00 = 1100.00');
 
 -- 15. invoice 1 reversed by a full credit note (out_refund 6), matched at once
@@ -294,7 +294,7 @@ UPDATE odoo.account_move SET amount_residual = 0, amount_residual_signed = 0, pa
 UPDATE odoo.account_move SET amount_residual = 0, amount_residual_signed = 0, payment_state = 'reversed' WHERE id = 1;
 RESET ROLE;
 SELECT recipe_t.check('odoo', 15, 'invoice 1 reversed: settled, the credit note too', 'odoo.account_move',
-                      '4 L4 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
+                      '4 L6 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
 
 -- 16. customer 8 gets an invoice in USD, due in 10 days: level 2, a USD line in the aging
 SET ROLE erp_app;
@@ -305,7 +305,7 @@ VALUES (7, 'INV/2026/00003', 'out_invoice', 'posted', 'not_paid', current_date -
         1, 1, 8, 8, 2, 300, 300, 276.30, 276.30);
 RESET ROLE;
 SELECT recipe_t.check('odoo', 16, 'USD invoice of customer 8 due in 10 days: level 2', 'odoo.account_move',
-                      '4 L4 pending 300.00; 7 L2 pending 300.00', '4 300.00; 7 300.00',
+                      '4 L6 pending 300.00; 7 L2 pending 300.00', '4 300.00; 7 300.00',
                       '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00; 8 USD 300.00/0.00/0.00/0.00/0.00 = 300.00');
 
 -- 17. it is cancelled (Odoo resets it to draft, then cancels it)
@@ -314,7 +314,7 @@ UPDATE odoo.account_move SET state = 'draft' WHERE id = 7;
 UPDATE odoo.account_move SET state = 'cancel' WHERE id = 7;
 RESET ROLE;
 SELECT recipe_t.check('odoo', 17, 'cancelled: settled', 'odoo.account_move',
-                      '4 L4 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
+                      '4 L6 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
 
 -- 18. customer 8 gets a EUR invoice, posted
 SET ROLE erp_app;
@@ -325,7 +325,7 @@ VALUES (8, 'INV/2026/00004', 'out_invoice', 'posted', 'not_paid', current_date, 
         1, 1, 8, 8, 1, 450, 450, 450, 450);
 RESET ROLE;
 SELECT recipe_t.check('odoo', 18, 'EUR invoice of customer 8 posted: level 1', 'odoo.account_move',
-                      '4 L4 pending 300.00; 8 L1 pending 450.00', '4 300.00; 8 450.00',
+                      '4 L6 pending 300.00; 8 L1 pending 450.00', '4 300.00; 8 450.00',
                       '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00; 8 EUR 450.00/0.00/0.00/0.00/0.00 = 450.00');
 
 -- 19. reset to draft
@@ -333,14 +333,14 @@ SET ROLE erp_app;
 UPDATE odoo.account_move SET state = 'draft' WHERE id = 8;
 RESET ROLE;
 SELECT recipe_t.check('odoo', 19, 'reset to draft: nothing live', 'odoo.account_move',
-                      '4 L4 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
+                      '4 L6 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
 
 -- 20. the draft is deleted
 SET ROLE erp_app;
 DELETE FROM odoo.account_move WHERE id = 8;
 RESET ROLE;
 SELECT recipe_t.check('odoo', 20, 'draft deleted', 'odoo.account_move',
-                      '4 L4 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
+                      '4 L6 pending 300.00', '4 300.00', '7 EUR 0.00/0.00/300.00/0.00/0.00 = 300.00');
 
 -- 21. a sales receipt due today: level 3 (tomorrow)
 SET ROLE erp_app;
@@ -351,7 +351,7 @@ VALUES (9, 'RCPT/2026/00001', 'out_receipt', 'posted', 'not_paid', current_date,
         1, 1, 7, 7, 1, 50, 50, 50, 50);
 RESET ROLE;
 SELECT recipe_t.check('odoo', 21, 'sales receipt due today: level 3', 'odoo.account_move',
-                      '4 L4 pending 300.00; 9 L3 pending 50.00', '4 300.00; 9 50.00',
+                      '4 L6 pending 300.00; 9 L3 pending 50.00', '4 300.00; 9 50.00',
                       '7 EUR 50.00/0.00/300.00/0.00/0.00 = 350.00');
 
 -- 22. a vendor refund: not a receivable
@@ -363,7 +363,7 @@ VALUES (10, 'RBILL/2026/00001', 'in_refund', 'posted', 'not_paid', current_date,
         2, 1, 7, 7, 1, 90, 90, 90, 90);
 RESET ROLE;
 SELECT recipe_t.check('odoo', 22, 'vendor refund posted: not a receivable', 'odoo.account_move',
-                      '4 L4 pending 300.00; 9 L3 pending 50.00', '4 300.00; 9 50.00',
+                      '4 L6 pending 300.00; 9 L3 pending 50.00', '4 300.00; 9 50.00',
                       '7 EUR 50.00/0.00/300.00/0.00/0.00 = 350.00');
 
 -- 23. invoice 4 paid in full

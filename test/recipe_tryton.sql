@@ -280,8 +280,8 @@ INSERT INTO tryton.account_move_line (id, move, account, party, debit, credit, m
     (6, 3, 1, 21, 200, 0, current_date - 10, 'valid'),
     (7, 3, 2, NULL, 0, 600, NULL, 'valid');
 RESET ROLE;
-SELECT recipe_t.check('tryton', 4, 'two instalments, 40 and 10 days overdue: level 3 each', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L3 pending 400.00; 6 L3 pending 200.00', '1 1000.00; 5 400.00; 6 200.00',
+SELECT recipe_t.check('tryton', 4, 'two instalments, 40 and 10 days overdue: level 5 (catch-up) and 3', 'tryton.account_move_line',
+                      '1 L1 pending 1000.00; 5 L5 pending 400.00; 6 L3 pending 200.00', '1 1000.00; 5 400.00; 6 200.00',
                       '21 - 1000.00/200.00/400.00/0.00/0.00 = 1600.00');
 
 -- 5. a direct debit of 300 on line 5 is being processed
@@ -289,8 +289,8 @@ SET ROLE erp_app;
 INSERT INTO tryton.account_payment (id, company, journal, kind, party, date, amount, line, state)
 VALUES (1, 1, 1, 'receivable', 21, current_date, 300, 5, 'processing');
 RESET ROLE;
-SELECT recipe_t.check('tryton', 5, 'partial payment processing: live L3 amount 100.00', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L3 pending 100.00; 6 L3 pending 200.00', '1 1000.00; 5 100.00; 6 200.00',
+SELECT recipe_t.check('tryton', 5, 'partial payment processing: live L5 amount 100.00', 'tryton.account_move_line',
+                      '1 L1 pending 1000.00; 5 L5 pending 100.00; 6 L3 pending 200.00', '1 1000.00; 5 100.00; 6 200.00',
                       '21 - 1000.00/200.00/100.00/0.00/0.00 = 1300.00');
 
 -- 6. the direct debit is rejected
@@ -298,7 +298,7 @@ SET ROLE erp_app;
 UPDATE tryton.account_payment SET state = 'failed' WHERE id = 1;
 RESET ROLE;
 SELECT recipe_t.check('tryton', 6, 'payment failed: 400.00 again', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L3 pending 400.00; 6 L3 pending 200.00', '1 1000.00; 5 400.00; 6 200.00',
+                      '1 L1 pending 1000.00; 5 L5 pending 400.00; 6 L3 pending 200.00', '1 1000.00; 5 400.00; 6 200.00',
                       '21 - 1000.00/200.00/400.00/0.00/0.00 = 1600.00');
 
 -- 7. a transfer of 150 succeeds; its clearing move is posted (origin: the payment)
@@ -314,13 +314,13 @@ INSERT INTO tryton.account_move_line (id, move, account, party, debit, credit, m
     (9, 4, 4, NULL, 150, 0, NULL, 'valid');
 RESET ROLE;
 SELECT recipe_t.check('tryton', 7, 'payment of 150 succeeded: 250.00 left, its clearing line not counted twice', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L3 pending 250.00; 6 L3 pending 200.00', '1 1000.00; 5 250.00; 6 200.00',
+                      '1 L1 pending 1000.00; 5 L5 pending 250.00; 6 L3 pending 200.00', '1 1000.00; 5 250.00; 6 200.00',
                       '21 - 1000.00/200.00/250.00/0.00/0.00 = 1450.00');
 
--- 8. a worker sends the reminders due today (level 3 of lines 5 and 6): level 4 queued
+-- 8. a worker sends the reminders due today (level 5 of line 5, level 3 of line 6): levels 6 and 4 queued
 SELECT recipe_t.work() >= 0 AS worked \gset
-SELECT recipe_t.check('tryton', 8, 'worker sent level 3: level 4 queued', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L4 pending 250.00; 6 L4 pending 200.00', '1 1000.00; 5 250.00; 6 200.00',
+SELECT recipe_t.check('tryton', 8, 'worker sent levels 5 and 3: levels 6 and 4 queued', 'tryton.account_move_line',
+                      '1 L1 pending 1000.00; 5 L6 pending 250.00; 6 L4 pending 200.00', '1 1000.00; 5 250.00; 6 200.00',
                       '21 - 1000.00/200.00/250.00/0.00/0.00 = 1450.00');
 
 -- 9. Tryton's own dunning process picks line 6, then the user blocks it (dispute)
@@ -330,7 +330,7 @@ VALUES (1, 1, 6, 1, 1, false, 'waiting');
 UPDATE tryton.account_dunning SET blocked = true WHERE id = 1;
 RESET ROLE;
 SELECT recipe_t.check('tryton', 9, 'dunning blocked: suspended', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L4 pending 250.00; 6 L4 suspended 200.00', '1 1000.00; 5 250.00; 6 200.00',
+                      '1 L1 pending 1000.00; 5 L6 pending 250.00; 6 L4 suspended 200.00', '1 1000.00; 5 250.00; 6 200.00',
                       '21 - 1000.00/200.00/250.00/0.00/0.00 = 1450.00');
 
 -- 10. unblocked
@@ -338,7 +338,7 @@ SET ROLE erp_app;
 UPDATE tryton.account_dunning SET blocked = false WHERE id = 1;
 RESET ROLE;
 SELECT recipe_t.check('tryton', 10, 'dunning unblocked: pending again', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L4 pending 250.00; 6 L4 pending 200.00', '1 1000.00; 5 250.00; 6 200.00',
+                      '1 L1 pending 1000.00; 5 L6 pending 250.00; 6 L4 pending 200.00', '1 1000.00; 5 250.00; 6 200.00',
                       '21 - 1000.00/200.00/250.00/0.00/0.00 = 1450.00');
 
 -- 11. a credit note of 200 is posted: a credit line, never dunned, nets the balance
@@ -350,7 +350,7 @@ INSERT INTO tryton.account_move_line (id, move, account, party, debit, credit, m
     (11, 5, 2, NULL, 200, 0, NULL, 'valid');
 RESET ROLE;
 SELECT recipe_t.check('tryton', 11, 'credit note posted: a credit of -200.00', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L4 pending 250.00; 6 L4 pending 200.00', '1 1000.00; 10 -200.00; 5 250.00; 6 200.00',
+                      '1 L1 pending 1000.00; 5 L6 pending 250.00; 6 L4 pending 200.00', '1 1000.00; 10 -200.00; 5 250.00; 6 200.00',
                       '21 - 800.00/200.00/250.00/0.00/0.00 = 1250.00');
 
 -- 12. the credit note line is reconciled with line 6
@@ -359,7 +359,7 @@ INSERT INTO tryton.account_move_reconciliation (id, name, date, company) VALUES 
 UPDATE tryton.account_move_line SET reconciliation = 1 WHERE id IN (6, 10);
 RESET ROLE;
 SELECT recipe_t.check('tryton', 12, 'credit note reconciled with line 6: both settled', 'tryton.account_move_line',
-                      '1 L1 pending 1000.00; 5 L4 pending 250.00', '1 1000.00; 5 250.00',
+                      '1 L1 pending 1000.00; 5 L6 pending 250.00', '1 1000.00; 5 250.00',
                       '21 - 1000.00/0.00/250.00/0.00/0.00 = 1250.00');
 
 -- 13. the last 250 are paid; line 5 and both clearing lines are reconciled

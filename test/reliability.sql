@@ -226,7 +226,7 @@ RESET ar_credit.timezone;
 -- ---------------------------------------------------------------------
 CREATE TABLE rel_t.inv (no text PRIMARY KEY, due date, amt numeric, st text);
 SELECT ar_credit.track('rel_t.inv', 'no', 'due', 'amt', 'st');
-INSERT INTO rel_t.inv VALUES ('F-1', current_date - 20, 100, 'open'), ('F-2', current_date - 2, 200, 'open');
+INSERT INTO rel_t.inv VALUES ('F-1', current_date - 10, 100, 'open'), ('F-2', current_date - 2, 200, 'open');
 CREATE TEMP TABLE rel_ids AS SELECT rel_t.rid('rel_t.inv', 'F-1') AS f1, rel_t.rid('rel_t.inv', 'F-2') AS f2;
 SELECT is(rel_t.send('rel_t.inv', 'F-1'), 1, 'history: level 3 of F-1 sent');
 SELECT is(rel_t.send('rel_t.inv', 'F-1'), 1, 'history: level 4 of F-1 sent');
@@ -248,7 +248,7 @@ SELECT is(rel_t.live('rel_t.inv', 'F-1'), 'pending L5 100', 'rename back: next l
 DELETE FROM rel_t.inv WHERE no = 'F-1';
 SELECT is((SELECT gone FROM ar_credit.receivable WHERE id = (SELECT f1 FROM rel_ids)), true, 'delete: the receivable is gone (history kept)');
 SELECT is(rel_t.live('rel_t.inv', 'F-1'), 'none', 'delete: nothing live');
-INSERT INTO rel_t.inv VALUES ('F-1', current_date - 20, 150, 'open');
+INSERT INTO rel_t.inv VALUES ('F-1', current_date - 10, 150, 'open');
 SELECT isnt(rel_t.rid('rel_t.inv', 'F-1'), (SELECT f1 FROM rel_ids), 'reuse: a new receivable for the reused key');
 SELECT is((SELECT last_level FROM ar_credit.receivable WHERE id = rel_t.rid('rel_t.inv', 'F-1')), 0, 'reuse: no history');
 SELECT is(rel_t.live('rel_t.inv', 'F-1'), 'pending L3 150', 'reuse: starts at the first post-due level (3)');

@@ -61,7 +61,7 @@ SELECT is(trk.rcv('trk.move', '2') || ' / ' || trk.rcv('trk.move', '3'), 'none /
           'a vendor bill and a journal entry never enter the mirror (filter)');
 SELECT is(trk.live('trk.move', '4'), 'pending L3 1000.00', 'a posted customer invoice is dunned');
 UPDATE trk.move SET state = 'posted' WHERE id = 1;
-SELECT is(trk.live('trk.move', '1'), 'pending L3 500.00', 'posted: the due date falls back to the invoice date (+40 days late)');
+SELECT is(trk.live('trk.move', '1'), 'pending L5 500.00', 'posted: the due date falls back to the invoice date (40 days late: catch-up to the formal notice)');
 UPDATE trk.move SET payment_state = 'partial', amount_residual = 300 WHERE id = 4;
 SELECT is(trk.live('trk.move', '4'), 'pending L3 300.00', 'partial payment: the residual is reminded');
 UPDATE trk.move SET payment_state = 'blocked' WHERE id = 4;

@@ -36,7 +36,7 @@ CREATE TABLE public.invoice (
 );
 INSERT INTO public.invoice VALUES
     ('INV-1', 'C-1', current_date - 3,  1200.00, 'EUR', 'open'),    -- 3 days late: first reminder today
-    ('INV-2', 'C-2', current_date - 20,  450.50, 'GBP', 'overdue'), -- 20 days late: first reminder today
+    ('INV-2', 'C-2', current_date - 12,  450.50, 'GBP', 'overdue'), -- 12 days late: first reminder today
     ('INV-3', 'C-1', current_date + 30,  800.00, 'EUR', 'open'),    -- courtesy reminder in 15 days
     ('INV-4', 'C-3', current_date - 10,  300.00, 'EUR', 'paid'),    -- nothing to remind
     ('INV-5', 'C-3', current_date - 10,  300.00, 'EUR', 'draft');   -- not issued

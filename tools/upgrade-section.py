@@ -8,7 +8,9 @@ definitions in both stay the same (test/upgrade.sh compares the catalogues).
 The section is: upgrade/src/0.3.0-dunning-prologue.sql (the 0.2.0 tables set
 aside), the objects of scripts/50_dunning.sql from ar_credit.clip() on and
 all of scripts/55_tracking.sql and 56_holds.sql with CREATE FUNCTION as CREATE OR REPLACE,
-then upgrade/src/0.3.0-dunning-epilogue.sql (the rows copied over).  Once
+then upgrade/src/0.3.0-dunning-epilogue.sql (the rows copied over).  The
+last section, 80 collections, is scripts/80_collections.sql as it is (all
+new objects; dunning_step.fee is added by the dunning prologue).  Once
 0.3.0 is released the update script is frozen and this tool retires."""
 import os
 import re
@@ -41,6 +43,12 @@ text = read('upgrade', 'ar_credit--0.2.0--0.3.0.sql')
 a = text.index(BEGIN) + len(BEGIN)
 b = text.index(END, a)
 text = text[:a] + section + text[b:]
+# section 80, the last: scripts/80_collections.sql to the end of the file
+BEGIN80 = '-- 80 collections (SPEC section 9, issue 13: what a reminder claims, and the letters)\n'
+a = text.index(BEGIN80) + len(BEGIN80)
+a = text.index('\n', a) + 1          # the dashes under the title
+text = (text[:a] + '-- (dunning_step.fee is added by the dunning prologue, section 50)\n\n'
+        + re.sub(r'^\\echo .*\n', '', read('scripts', '80_collections.sql')))
 with open(up, 'w') as f:
     f.write(text)
 print('wrote', os.path.relpath(up, root), file=sys.stderr)

@@ -216,6 +216,19 @@ COMMENT ON AGGREGATE ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4) IS
 -- 50 dunning (SPEC sections 7 and 10: tracking any finance table, workers)
 -- ---------------------------------------------------------------------
 
+-- dunning_step.fee (collections, section 80) and catch_up: the last columns
+-- of a fresh install, with the same defaults and constraint
+-- (scripts/50_dunning.sql), added before anything reads the policies: the
+-- resynchronisation below already starts invoices never reminded at the
+-- level their age calls for.
+ALTER TABLE ar_credit.dunning_step
+    ADD COLUMN fee pg_catalog.numeric NOT NULL DEFAULT 0
+        CONSTRAINT dunning_step_fee_range
+        CHECK (fee OPERATOR(pg_catalog.>=) 0 AND fee OPERATOR(pg_catalog.<) 1000000000),
+    ADD COLUMN catch_up pg_catalog.bool NOT NULL DEFAULT true;
+COMMENT ON COLUMN ar_credit.dunning_step.catch_up IS
+    'an invoice to which nothing was sent yet (tracked or posted when already late) may start at this post-due level when its date has passed, rather than at the first reminder; never a collection step';
+
 -- The queue and tracked_table change shape (a receivable per invoice, mappings
 -- as text): the 0.2.0 tables are set aside under other names, the 0.3.0
 -- objects created as a fresh install creates them, then the rows copied over
@@ -2356,12 +2369,7 @@ COMMENT ON FUNCTION ar_credit.vat_rules() IS
 -- ---------------------------------------------------------------------
 -- 80 collections (SPEC section 9, issue 13: what a reminder claims, and the letters)
 -- ---------------------------------------------------------------------
--- dunning_step.fee: the last column of a fresh install, added here with the
--- same default and constraint (scripts/50_dunning.sql)
-ALTER TABLE ar_credit.dunning_step
-    ADD COLUMN fee pg_catalog.numeric NOT NULL DEFAULT 0
-        CONSTRAINT dunning_step_fee_range
-        CHECK (fee OPERATOR(pg_catalog.>=) 0 AND fee OPERATOR(pg_catalog.<) 1000000000);
+-- (dunning_step.fee is added by the dunning prologue, section 50)
 
 -- ar_credit install script, section 80: collections (SPEC section 9, issue
 -- 13): what a reminder may claim (the open amount, late-payment interest
@@ -2595,12 +2603,12 @@ Yours faithfully,
 
 Accounts Receivable
 $t$, true),
-('standard', 4, 'fr', 'Deuxième relance : facture {{invoice}} impayée',
+('standard', 4, 'fr', '{{#reminders_sent}}Deuxième relance{{/reminders_sent}}{{^reminders_sent}}Relance{{/reminders_sent}} : facture {{invoice}} impayée',
 $t${{#customer}}Réf. client : {{customer}}
 
 {{/customer}}Madame, Monsieur,
 
-Malgré notre précédente relance, nous constatons que la facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, demeure impayée {{days_late}} jours après son échéance, pour un montant de {{amount_due}}.
+{{#reminders_sent}}Malgré notre précédente relance, nous{{/reminders_sent}}{{^reminders_sent}}Nous{{/reminders_sent}} constatons que la facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, demeure impayée {{days_late}} jours après son échéance, pour un montant de {{amount_due}}.
 
 Notre service prend également contact avec vous par téléphone. Si un différend ou une difficulté explique ce retard, nous vous invitons à nous en faire part sans délai afin de trouver ensemble une solution.
 
@@ -2610,12 +2618,12 @@ Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.
 
 Le service comptabilité clients
 $t$, true),
-('standard', 4, 'en', 'Second reminder: invoice {{invoice}} unpaid',
+('standard', 4, 'en', '{{#reminders_sent}}Second reminder{{/reminders_sent}}{{^reminders_sent}}Reminder{{/reminders_sent}}: invoice {{invoice}} unpaid',
 $t${{#customer}}Customer account: {{customer}}
 
 {{/customer}}Dear Sir or Madam,
 
-Despite our previous reminder, invoice {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, is still unpaid {{days_late}} days after its due date; the amount outstanding is {{amount_due}}.
+{{#reminders_sent}}Despite our previous reminder, invoice{{/reminders_sent}}{{^reminders_sent}}Invoice{{/reminders_sent}} {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, is still unpaid {{days_late}} days after its due date; the amount outstanding is {{amount_due}}.
 
 Our team will also contact you by telephone. If a dispute or a difficulty explains this delay, please tell us without delay so that we can find a solution together.
 
@@ -2633,7 +2641,7 @@ Objet : mise en demeure de payer la facture n° {{invoice}}
 
 Madame, Monsieur,
 
-Malgré nos relances, la facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, reste impayée à ce jour, {{days_late}} jours après son échéance.
+{{#reminders_sent}}Malgré nos relances, la{{/reminders_sent}}{{^reminders_sent}}La{{/reminders_sent}} facture n° {{invoice}}{{#issued_on}} du {{issued_on}}{{/issued_on}}, échue le {{due_date}}, reste impayée à ce jour, {{days_late}} jours après son échéance.
 
 Par la présente, nous vous mettons en demeure de nous régler, dans un délai de huit jours à compter de la réception de ce courrier, la somme de {{total}}, arrêtée au {{date}} et ainsi décomposée :
 - principal restant dû : {{principal}}
@@ -2659,7 +2667,7 @@ Formal notice to pay (mise en demeure): invoice {{invoice}}
 
 Dear Sir or Madam,
 
-Despite our reminders, invoice {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, remains unpaid {{days_late}} days after its due date.
+{{#reminders_sent}}Despite our reminders, invoice{{/reminders_sent}}{{^reminders_sent}}Invoice{{/reminders_sent}} {{invoice}}{{#issued_on}} dated {{issued_on}}{{/issued_on}}, which fell due on {{due_date}}, remains unpaid {{days_late}} days after its due date.
 
 We hereby give you formal notice to pay, within eight days of receipt of this letter, the sum of {{total}}, calculated as at {{date}} as follows:
 - principal outstanding: {{principal}}
@@ -2786,6 +2794,10 @@ BEGIN
         'issued_on', issued, 'due_date', q.due_date, 'amount_due', q.amount_due,
         'date', reminder_text.as_of, 'days_late', GREATEST(reminder_text.as_of - q.due_date, 0),
         'level', q.level, 'label', q.label,
+        -- the letters say "despite our reminders" only when there were some
+        -- (an invoice first seen late starts at a later level: catch-up)
+        'reminders_sent', (SELECT pg_catalog.count(*) FROM ar_credit.dunning_queue AS o
+                            WHERE o.receivable_id = q.receivable_id AND o.state = 'sent' AND o.level < q.level),
         'terms', CASE WHEN t.lang IN ('fr', 'en') AND issued <= q.due_date
                       THEN ar_credit.describe(((q.due_date - issued)::pg_catalog.text || 'D')::ar_credit.payment_terms,
                                               t.lang) END);

@@ -24,7 +24,7 @@ final class MetabaseQuestions {
             + " GROUP BY \"ar_credit\".\"aging_report\".\"customer_key\""
             + " ORDER BY \"sum_6\" DESC, \"ar_credit\".\"aging_report\".\"customer_key\" ASC"); } });
         BiJdbc.check("metabase: dunning_due, channel = setString('email'), count and sum by label",
-                     "first reminder|3|2460.36",
+                     "first reminder|1|210.36",
                      () -> { try (Connection c = BiJdbc.connect()) { return BiJdbc.rows(c,
             "SELECT \"ar_credit\".\"dunning_due\".\"label\" AS \"label\", COUNT(*) AS \"count\","
             + " SUM(\"ar_credit\".\"dunning_due\".\"amount_due\") AS \"sum\""

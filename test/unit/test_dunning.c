@@ -8,15 +8,24 @@
 
 /* the shipped standard policy: -15, -7, +1, +15, +30, +45 */
 static const DunningStep standard[] = {
-	{1, -15, 0}, {2, -7, 0}, {3, 1, 0}, {4, 15, 0}, {5, 30, 0}, {6, 45, 0}
+	{1, -15, 0, false}, {2, -7, 0, false}, {3, 1, 0, false}, {4, 15, 0, false}, {5, 30, 0, false}, {6, 45, 0, false}
 };
 /* strict: -15, -7, +1, +8, +15, +30 */
 static const DunningStep strict[] = {
-	{1, -15, 0}, {2, -7, 0}, {3, 1, 0}, {4, 8, 0}, {5, 15, 0}, {6, 30, 0}
+	{1, -15, 0, false}, {2, -7, 0, false}, {3, 1, 0, false}, {4, 8, 0, false}, {5, 15, 0, false}, {6, 30, 0, false}
 };
 /* a policy with a minimum amount on level 2 */
 static const DunningStep big[] = {
-	{1, 1, 0}, {2, 10, 1000}, {3, 20, 0}
+	{1, 1, 0, false}, {2, 10, 1000, false}, {3, 20, 0, false}
+};
+
+/* the shipped standard policy with its catch-up marks: every post-due step but the handover */
+static const DunningStep standard_cu[] = {
+	{1, -15, 0, true}, {2, -7, 0, true}, {3, 1, 0, true}, {4, 15, 0, true}, {5, 30, 0, true}, {6, 45, 0, false}
+};
+/* catch-up with a minimum amount on the formal notice */
+static const DunningStep big_cu[] = {
+	{1, 1, 0, true}, {2, 10, 0, true}, {3, 20, 1000, true}, {4, 40, 0, false}
 };
 
 #define D 10000					/* "today" */
@@ -132,6 +141,27 @@ main(void)
 	UNIT_IS_INT(next(big, 3, D, 1, 0, 0, 5, 0, 1, &on), 2, "no amount: level 2 kept");
 	UNIT_IS_INT(next(big, 3, D, 2, 0, 0, 5, 1, 1, &on), 3, "after level 2: level 3");
 	UNIT_IS_INT(next(big, 3, D, 3, 0, 0, 5, 1, 1, &on), 0, "after level 3: none");
+
+	/* catch-up: the level after which an invoice never reminded starts */
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 6, D + 3, D, false, 0), 0, "catch-up: not due yet: from 0");
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 6, D, D, false, 0), 0, "catch-up: due today: from 0");
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 6, D - 1, D, false, 0), 2, "catch-up: 1 day late: after 2 (first reminder)");
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 6, D - 14, D, false, 0), 2, "catch-up: 14 days late: after 2");
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 6, D - 15, D, false, 0), 3, "catch-up: 15 days late: after 3 (second reminder)");
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 6, D - 30, D, false, 0), 4, "catch-up: 30 days late: after 4 (formal notice)");
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 6, D - 90, D, false, 0), 4,
+				"catch-up: 90 days late: the formal notice, never straight to collection");
+	UNIT_IS_INT(dunning_catch_up(standard, 6, D - 90, D, false, 0), 0, "catch-up: no step marked: from 0");
+	UNIT_IS_INT(dunning_catch_up(standard_cu, 0, D - 90, D, false, 0), 0, "catch-up: no steps: from 0");
+	UNIT_IS_INT(dunning_catch_up(big_cu, 4, D - 25, D, true, 500), 1, "catch-up: 25 days, 500 due: level 3 (min 1000) passed over, after 1");
+	UNIT_IS_INT(dunning_catch_up(big_cu, 4, D - 25, D, true, 1000), 2, "catch-up: 25 days, 1000 due: after 2");
+	UNIT_IS_INT(dunning_catch_up(big_cu, 4, D - 25, D, false, 0), 2, "catch-up: no amount: after 2");
+	/* with dunning_next: the level and the date */
+	UNIT_IS_INT(next(standard_cu, 6, D - 90, dunning_catch_up(standard_cu, 6, D - 90, D, false, 0), 0, 0, 5, 0, 0, &on),
+				5, "90 days late, never reminded: level 5");
+	UNIT_IS_INT(on, 0, "90 days late: today");
+	UNIT_IS_INT(next(big_cu, 4, D - 25, dunning_catch_up(big_cu, 4, D - 25, D, true, 500), 0, 0, 5, 1, 500, &on),
+				2, "25 days late, 500 due: level 2");
 
 	return unit_done();
 }

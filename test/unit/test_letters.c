@@ -131,6 +131,13 @@ test_render(void)
 	UNIT_IS_STR(render("{{#terms}}x{{/terms}}{{#date}}y{{/date}}z", &err), "z", "no value hides a section");
 	UNIT_IS_STR(render("{{#interest}}<{{#fees}}f{{/fees}}{{#customer}}c{{/customer}}>{{/interest}}", &err),
 				"<c>", "nested sections");
+	UNIT_IS_STR(render("{{^interest}}none{{/interest}}{{^date}}no date{{/date}}", &err), "no date",
+				"inverted sections: kept when the field has no value");
+	UNIT_IS_STR(render("{{#interest}}Malgré nos relances, la{{/interest}}{{^interest}}La{{/interest}} facture", &err),
+				"Malgré nos relances, la facture", "a section and its inverse");
+	UNIT_IS_STR(render("{{^date}}<{{#interest}}i{{/interest}}{{^fees}}f{{/fees}}>{{/date}}", &err),
+				"<if>", "inverted sections nest");
+	UNIT_IS_STR(render("{{^fees}}x{{/interest}}", &err), "<error>", "an inverted section closed by another name refused");
 	UNIT_IS_STR(render("{ } }} {x} {{invoice}}}", &err), "{ } }} {x} F-2026-001}", "single braces are text");
 	UNIT_IS_STR(render("", &err), "", "an empty template");
 
@@ -186,8 +193,8 @@ test_names(void)
 	UNIT_IS_INT(letters_kind("totals", 6), -1, "totals unknown");
 	while (letters_placeholder(n, &k) != NULL)
 		n++;
-	UNIT_IS_INT(n, 16, "16 placeholders");
-	UNIT_OK(letters_placeholder(16, &k) == NULL && letters_placeholder(-1, &k) == NULL, "out of range: NULL");
+	UNIT_IS_INT(n, 17, "17 placeholders");
+	UNIT_OK(letters_placeholder(17, &k) == NULL && letters_placeholder(-1, &k) == NULL, "out of range: NULL");
 }
 
 int

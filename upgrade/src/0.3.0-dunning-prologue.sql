@@ -1,3 +1,16 @@
+-- dunning_step.fee (collections, section 80) and catch_up: the last columns
+-- of a fresh install, with the same defaults and constraint
+-- (scripts/50_dunning.sql), added before anything reads the policies: the
+-- resynchronisation below already starts invoices never reminded at the
+-- level their age calls for.
+ALTER TABLE ar_credit.dunning_step
+    ADD COLUMN fee pg_catalog.numeric NOT NULL DEFAULT 0
+        CONSTRAINT dunning_step_fee_range
+        CHECK (fee OPERATOR(pg_catalog.>=) 0 AND fee OPERATOR(pg_catalog.<) 1000000000),
+    ADD COLUMN catch_up pg_catalog.bool NOT NULL DEFAULT true;
+COMMENT ON COLUMN ar_credit.dunning_step.catch_up IS
+    'an invoice to which nothing was sent yet (tracked or posted when already late) may start at this post-due level when its date has passed, rather than at the first reminder; never a collection step';
+
 -- The queue and tracked_table change shape (a receivable per invoice, mappings
 -- as text): the 0.2.0 tables are set aside under other names, the 0.3.0
 -- objects created as a fresh install creates them, then the rows copied over
