@@ -56,6 +56,10 @@ worker_pass=0; worker_fail=0
 bash test/worker.sh 2>&1 | tee "$log" || rc=1
 worker_pass=$(grep -c '^ok ' "$log" || true)
 worker_fail=$(grep -c '^not ok ' "$log" || true)
+# the Python worker (examples/worker.py) end to end against a local SMTP server
+bash test/worker_py.sh 2>&1 | tee "$log" || rc=1
+worker_pass=$(( worker_pass + $(grep -c '^ok ' "$log" || true) ))
+worker_fail=$(( worker_fail + $(grep -c '^not ok ' "$log" || true) ))
 
 # BI drivers (test/drivers/run.sh): pgjdbc, SQLAlchemy/psycopg2, psycopg 3,
 # node-postgres and the aging chart, as a reader with ar_credit off the path

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PGV=${PGVERSION:-15}
 need=(make gcc postgresql-$PGV postgresql-server-dev-$PGV postgresql-$PGV-pgtap
-      libtap-parser-sourcehandler-pgtap-perl postgresql-common python3)
+      libtap-parser-sourcehandler-pgtap-perl postgresql-common python3 python3-aiosmtpd)  # aiosmtpd: test/worker_py.sh
 need+=(default-jdk-headless libpostgresql-jdbc-java python3-psycopg2 python3-sqlalchemy python3-psycopg python3-matplotlib $(command -v npm >/dev/null || echo npm))  # test/drivers
 missing=()
 for p in "${need[@]}"; do
