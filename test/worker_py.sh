@@ -182,6 +182,21 @@ env -u MAIL_FROM PGUSER="$role" PGPASSWORD="$password" PGDATABASE="$db" $PY exam
 is "$?" "2" "no MAIL_FROM: exit status 2"
 grep -q 'configuration: MAIL_FROM' "$tmp/cfg.log"; ok $? "the log says which setting is wrong"
 
+# the example environment file (systemd EnvironmentFile syntax) is a valid configuration
+env -i PATH="$PATH" $PY - examples/ar-credit-worker.env <<'PY' 2>&1 | sed 's/^/#   /'
+import os, sys
+sys.path.insert(0, "examples")
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.strip()
+    if line and not line.startswith("#"):
+        k, v = line.split("=", 1)
+        os.environ[k] = v
+import worker
+cfg = worker.load_config()
+assert cfg["batch"] == 50 and cfg["lease"] == "5 minutes" and cfg["smtp_starttls"] and cfg["smtp_port"] == 587, cfg
+PY
+ok "${PIPESTATUS[0]}" "examples/ar-credit-worker.env is a valid configuration"
+
 # ---------------------------------------------------------------------
 # 2. SIGKILL while a letter is in flight
 # ---------------------------------------------------------------------
