@@ -13,9 +13,25 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(49);
+SELECT plan(51);
 
 CREATE SCHEMA wapi;
+-- ---------------------------------------------------------------------
+-- a claim reads about `batch` rows, whatever the statistics: here the
+-- queue was never analysed and 3,000 reminders fall due at once (the first
+-- claim of the session: plpgsql plans it with these statistics)
+-- ---------------------------------------------------------------------
+CREATE TABLE wapi.big (no int PRIMARY KEY, due date, amount numeric);
+SELECT ar_credit.track('wapi.big', 'no', 'due', 'amount');
+INSERT INTO wapi.big SELECT i, current_date - 3, 10 FROM generate_series(1, 3000) AS i;
+CREATE TEMP TABLE wapi_reads AS
+    SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS n FROM pg_stat_xact_user_tables WHERE relid = 'ar_credit.dunning_queue'::regclass;
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'w4')), 10::bigint, 'ten of the 3,000 claimed');
+SELECT cmp_ok((SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables
+                WHERE relid = 'ar_credit.dunning_queue'::regclass) - (SELECT n FROM wapi_reads), '<', 200::bigint,
+              'claiming 10 read fewer than 200 queue rows, not the 3,000 due (the ordered index scan, no sort)');
+DELETE FROM wapi.big;   -- their reminders cancelled: out of the way
+
 CREATE TABLE wapi.a (no text PRIMARY KEY, cust text, due date, amount numeric(12,2), status text);
 CREATE TABLE wapi.b (LIKE wapi.a INCLUDING ALL);
 -- k1, k2 open; k3 paid and k4 disputed while claimed; k5, k6 fail; k7 not due

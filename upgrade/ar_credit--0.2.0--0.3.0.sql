@@ -173,6 +173,13 @@ CREATE OR REPLACE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAU
 RETURNS SETOF ar_credit.dunning_queue
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- The claim must walk dunning_queue_todo in order and stop after `batch`
+-- rows.  When the statistics say few rows are due (a queue never analysed,
+-- or a day's reminders falling due at once), the planner prefers to fetch
+-- every due row and sort them, for each claim: a backlog of n rows then
+-- costs n per claim.  Sorting is off for this function's one query, so the
+-- ordered index scan is the plan whatever the statistics.
+SET enable_sort = off
 AS $$
 BEGIN
     IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
