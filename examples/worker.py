@@ -167,6 +167,10 @@ class Queue:
         self.conn = psycopg2.connect("", application_name="ar-credit-worker")
         self.conn.set_session(autocommit=True)
         self.features = self._features()
+        try:
+            self.recipient("")             # the query runs and the role may read what it reads
+        except psycopg2.Error as e:
+            raise ConfigError("AR_RECIPIENT_SQL: %s" % (e.pgerror or str(e)).strip())
         with self.conn.cursor() as cur:
             cur.execute("LISTEN " + CHANNEL)
 
@@ -242,28 +246,30 @@ class Queue:
                 out.extend(cur.fetchall())
         return out
 
+    REFUSED = ("55000", "22023")    # not claimed any more, or gone
+
     def _record(self, fn, ids, text):
-        """complete_reminders or fail_reminders; a batch refused because one of
-        its reminders is no longer this worker's (its lease expired and another
-        worker dealt with it) is recorded one reminder at a time."""
+        """complete_reminders or fail_reminders.  A batch is refused as a whole
+        when one of its reminders is no longer this worker's (its lease expired
+        and another worker dealt with it): then one reminder at a time."""
         sql = "SELECT ar_credit.%s(%%s::int8[], %%s)" % fn
         with self.conn.cursor() as cur:
             try:
                 cur.execute(sql, (ids, text))
                 return cur.fetchone()[0]
             except psycopg2.Error as e:
-                if e.pgcode not in ("55000", "22023") or len(ids) == 1:
-                    if e.pgcode in ("55000", "22023"):
-                        log.warning("%s(%s) refused: %s", fn, ids[0], e.pgerror.strip())
-                        return 0
+                if e.pgcode not in self.REFUSED:
                     raise
+                if len(ids) == 1:
+                    log.warning("%s(%s) refused: %s", fn, ids[0], e.pgerror.strip())
+                    return 0
             n = 0
             for i in ids:
                 try:
                     cur.execute(sql, ([i], text))
                     n += cur.fetchone()[0]
                 except psycopg2.Error as e:
-                    if e.pgcode not in ("55000", "22023"):
+                    if e.pgcode not in self.REFUSED:
                         raise
                     log.warning("%s(%s) refused: %s", fn, i, e.pgerror.strip())
             return n
@@ -406,13 +412,19 @@ class Worker:
             return "failed"
         subject, body = render(self.cfg, customer_key, channel, rows, self.queue.texts(ids))
         msg = email.message.EmailMessage()
-        msg["From"] = self.cfg["mail_from"]
-        msg["To"] = to
-        msg["Subject"] = subject
-        msg["Date"] = email.utils.formatdate(localtime=True)
-        msg["Message-ID"] = email.utils.make_msgid(domain=self.cfg["mail_from"].rsplit("@", 1)[1])
-        msg["X-AR-Credit-Reminders"] = " ".join(str(i) for i in ids)
-        msg.set_content(body)
+        try:
+            msg["From"] = self.cfg["mail_from"]
+            msg["To"] = to
+            msg["Subject"] = " ".join(subject.split())    # no line breaks in a header
+            msg["Date"] = email.utils.formatdate(localtime=True)
+            msg["Message-ID"] = email.utils.make_msgid(domain=self.cfg["mail_from"].rsplit("@", 1)[1])
+            msg["X-AR-Credit-Reminders"] = " ".join(str(i) for i in ids)
+            msg.set_content(body)
+        except (ValueError, TypeError) as e:
+            error = "cannot build the message to %r: %s" % (to, e)
+            log.warning("reminders %s: %s", ids, error)
+            self.queue.fail(ids, error)
+            return "failed"
         try:
             self.mailer.send(msg)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:

@@ -181,6 +181,11 @@ ok $? "it logged each letter sent (Message-ID, address, reminder ids)"
 env -u MAIL_FROM PGUSER="$role" PGPASSWORD="$password" PGDATABASE="$db" $PY examples/worker.py --once 2>"$tmp/cfg.log"
 is "$?" "2" "no MAIL_FROM: exit status 2"
 grep -q 'configuration: MAIL_FROM' "$tmp/cfg.log"; ok $? "the log says which setting is wrong"
+env PGUSER="$role" PGPASSWORD="$password" PGDATABASE="$db" PGOPTIONS= MAIL_FROM=credit@example.test \
+    AR_RECIPIENT_SQL='SELECT mail FROM public.customer WHERE customer_key = %(customer_key)s' \
+    $PY examples/worker.py --once 2>"$tmp/cfg.log"
+is "$?" "2" "a recipient query that fails: exit status 2 at start-up, before claiming anything"
+grep -q 'configuration: AR_RECIPIENT_SQL: ERROR:  column "mail" does not exist' "$tmp/cfg.log"; ok $? "the log shows the query's error"
 
 # the example environment file (systemd EnvironmentFile syntax) is a valid configuration
 env -i PATH="$PATH" $PY - examples/ar-credit-worker.env <<'PY' 2>&1 | sed 's/^/#   /'
