@@ -29,6 +29,11 @@ BATCH=${SOAK_BATCH:-100}
 PAY_RATE=${SOAK_PAY_RATE:-50}
 export PGOPTIONS='-c client_min_messages=warning'
 sq() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# pg_virtualenv starts its clusters with fsync off: on, as in production
+if [ "$(sq -c 'SHOW fsync')" != on ]; then
+    sq -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg_reload_conf()" >/dev/null
+    for _ in $(seq 50); do [ "$(sq -c 'SHOW fsync')" = on ] && break; sleep 0.1; done
+fi
 
 sq >/dev/null <<'SQL'
 CREATE EXTENSION IF NOT EXISTS ar_credit;
