@@ -20,6 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PGOPTIONS='-c client_min_messages=warning'
 PY=/usr/bin/python3          # Debian's python3, where python3-psycopg2 and python3-aiosmtpd live
+export PYTHONDONTWRITEBYTECODE=1   # no examples/__pycache__ left in the tree
 db=ar_worker_py_test; role=ar_worker_py_login
 n=0; failed=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else failed=$((failed + 1)); echo "not ok $n - $2"; fi; }
