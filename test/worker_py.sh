@@ -189,7 +189,7 @@ is "$?" "2" "a recipient query that fails: exit status 2 at start-up, before cla
 grep -q 'configuration: AR_RECIPIENT_SQL: ERROR:  column "mail" does not exist' "$tmp/cfg.log"; ok $? "the log shows the query's error"
 
 # the example environment file (systemd EnvironmentFile syntax) is a valid configuration
-env -i PATH="$PATH" $PY - examples/ar-credit-worker.env <<'PY' 2>&1 | sed 's/^/#   /'
+env -i PATH="$PATH" $PY -B - examples/ar-credit-worker.env <<'PY' 2>&1 | sed 's/^/#   /'
 import os, sys
 sys.path.insert(0, "examples")
 for line in open(sys.argv[1], encoding="utf-8"):
