@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Aging: ar_credit.aging() over 5M invoices against the hand-written five-way
-# sum(CASE ...) query, serial and with 2 parallel workers (issue 4).
+# sum(CASE ...) query, serial and with 2 parallel workers (issue 4); and
+# avg_days_beyond_terms() against its formula in plain SQL (issue 16: the
+# aggregates' state is ar_credit.aging_state, not internal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -32,9 +34,16 @@ t_agg=$(bench_ms "$agg")
 t_hand=$(bench_ms "$hand")
 t_agg2=$(bench_ms "$par $agg")
 t_hand2=$(bench_ms "$par $hand")
+kpi="SELECT ar_credit.avg_days_beyond_terms(amount, date '2024-10-01' - due) FROM inv"
+kpi_hand="SELECT round(sum(amount * greatest(date '2024-10-01' - due, 0)) / sum(amount), 2) FROM inv WHERE amount > 0"
+kpi_check=$(psql -X -q -At -c "SELECT ($kpi) = ($kpi_hand)")
+t_kpi=$(bench_ms "$kpi")
+t_kpi_hand=$(bench_ms "$kpi_hand")
 plan=$(psql -X -q -At -c "$par" -c "EXPLAIN (COSTS OFF) $agg" | grep -c 'Partial Aggregate' || true)
 
 echo "rows: $N (best of 5, ms): aging $t_agg | sum(CASE) x5 $t_hand | aging 2 workers $t_agg2 | sum(CASE) 2 workers $t_hand2"
 echo "ratio aging / sum(CASE) x5, serial:              $(ratio "$t_agg" "$t_hand")  (target <= 1.0)"
 echo "ratio aging / sum(CASE) x5, 2 workers:           $(ratio "$t_agg2" "$t_hand2")"
 echo "speed-up of aging with 2 workers over serial:    $(ratio "$t_agg" "$t_agg2")x  (plan has Partial Aggregate: $plan)"
+echo "check: avg_days_beyond_terms() equals its SQL formula: $kpi_check"
+echo "avg_days_beyond_terms $t_kpi ms | SQL formula $t_kpi_hand ms | ratio $(ratio "$t_kpi" "$t_kpi_hand")"

@@ -1,8 +1,8 @@
 \echo Use "CREATE EXTENSION ar_credit" to load this file. \quit
 -- ar_credit install script, section 20: aging buckets and collection KPIs
--- (SPEC section 2). Aggregates sum money with PostgreSQL's own numeric
--- accumulator and have combine/serialize/deserialize functions, so parallel
--- query can use them.
+-- (SPEC section 2). The aggregates keep exact sums in a state of type
+-- ar_credit.aging_state (not internal) and share one combine function, so
+-- parallel query and Citus (doc/scale-out.md) can both split them.
 
 CREATE FUNCTION ar_credit.days_past_due(due pg_catalog.date, as_of pg_catalog.date)
 RETURNS pg_catalog.int4
@@ -27,36 +27,63 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.aging_bucket_no(pg_catalog.date, pg_catalog.date, pg_catalog.int4[]) IS
     'aging bucket number: 0 = current, 1 .. cardinality(bounds) + 1';
 
+-- The state of the aggregates: a real type, not internal, so that Citus can
+-- compute partial aggregates on the nodes that hold the rows and combine them
+-- where the query runs (it ships a partial state as its text form).
+CREATE TYPE ar_credit.aging_state;
+CREATE FUNCTION ar_credit.aging_state_in(pg_catalog.cstring)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_in(pg_catalog.cstring) IS
+    'text input of aging_state (partial aggregate states shipped between nodes)';
+CREATE FUNCTION ar_credit.aging_state_out(ar_credit.aging_state)
+RETURNS pg_catalog.cstring AS 'MODULE_PATHNAME', 'aging_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_out(ar_credit.aging_state) IS
+    'text output of aging_state: "aging {bounds} total ..." or "kpi amount weighted", - for an empty total';
+CREATE TYPE ar_credit.aging_state (
+    INPUT = ar_credit.aging_state_in,
+    OUTPUT = ar_credit.aging_state_out,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = plain
+);
+COMMENT ON TYPE ar_credit.aging_state IS
+    'transition state of aging, avg_days_beyond_terms and paydex: exact per-bucket sums';
+
+CREATE FUNCTION ar_credit.aging_state_combine(ar_credit.aging_state, ar_credit.aging_state)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_combine(ar_credit.aging_state, ar_credit.aging_state) IS
+    'combine function of aging, avg_days_beyond_terms and paydex (parallel query, Citus)';
+
 -- aging(amount, due, as_of [, bounds]) -> numeric[]
-CREATE FUNCTION ar_credit.aging_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.date,
+CREATE FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
                                         pg_catalog.date, pg_catalog.int4[])
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'aging_transfn'
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_transfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.aging_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.date,
+COMMENT ON FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                           pg_catalog.date, pg_catalog.int4[]) IS
+    'transition function of aging(amount, due, as_of, bounds)';
+CREATE FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
                                         pg_catalog.date)
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'aging_transfn_default'
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_transfn_default'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.aging_finalfn(pg_catalog.internal)
+COMMENT ON FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                           pg_catalog.date) IS
+    'transition function of aging(amount, due, as_of)';
+CREATE FUNCTION ar_credit.aging_finalfn(ar_credit.aging_state)
 RETURNS pg_catalog.numeric[] AS 'MODULE_PATHNAME', 'aging_finalfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.aging_combinefn(pg_catalog.internal, pg_catalog.internal)
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'aging_combinefn'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.aging_serialfn(pg_catalog.internal)
-RETURNS pg_catalog.bytea AS 'MODULE_PATHNAME', 'aging_serialfn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ar_credit.aging_deserialfn(pg_catalog.bytea, pg_catalog.internal)
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'aging_deserialfn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_finalfn(ar_credit.aging_state) IS
+    'final function of aging: the bucket totals';
 
 CREATE AGGREGATE ar_credit.aging(amount pg_catalog.numeric, due pg_catalog.date, as_of pg_catalog.date,
                                  bounds pg_catalog.int4[]) (
     SFUNC = ar_credit.aging_transfn,
-    STYPE = pg_catalog.internal,
+    STYPE = ar_credit.aging_state,
     FINALFUNC = ar_credit.aging_finalfn,
-    COMBINEFUNC = ar_credit.aging_combinefn,
-    SERIALFUNC = ar_credit.aging_serialfn,
-    DESERIALFUNC = ar_credit.aging_deserialfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[]) IS
@@ -64,46 +91,41 @@ COMMENT ON AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_cat
 
 CREATE AGGREGATE ar_credit.aging(amount pg_catalog.numeric, due pg_catalog.date, as_of pg_catalog.date) (
     SFUNC = ar_credit.aging_transfn,
-    STYPE = pg_catalog.internal,
+    STYPE = ar_credit.aging_state,
     FINALFUNC = ar_credit.aging_finalfn,
-    COMBINEFUNC = ar_credit.aging_combinefn,
-    SERIALFUNC = ar_credit.aging_serialfn,
-    DESERIALFUNC = ar_credit.aging_deserialfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date) IS
     'amount per aging bucket {current, 1-30, 31-60, 61-90, >90}; NULL rows skipped, NULL without rows';
 
 -- collection KPIs
-CREATE FUNCTION ar_credit.kpi_beyond_terms_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.int4)
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'kpi_beyond_terms_transfn'
+CREATE FUNCTION ar_credit.kpi_beyond_terms_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'kpi_beyond_terms_transfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.kpi_signed_days_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.int4)
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'kpi_signed_days_transfn'
+COMMENT ON FUNCTION ar_credit.kpi_beyond_terms_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4) IS
+    'transition function of avg_days_beyond_terms (days clamped at 0)';
+CREATE FUNCTION ar_credit.kpi_signed_days_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'kpi_signed_days_transfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.kpi_avg_days_finalfn(pg_catalog.internal)
+COMMENT ON FUNCTION ar_credit.kpi_signed_days_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4) IS
+    'transition function of paydex (signed days)';
+CREATE FUNCTION ar_credit.kpi_avg_days_finalfn(ar_credit.aging_state)
 RETURNS pg_catalog.numeric AS 'MODULE_PATHNAME', 'kpi_avg_days_finalfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.kpi_paydex_finalfn(pg_catalog.internal)
+COMMENT ON FUNCTION ar_credit.kpi_avg_days_finalfn(ar_credit.aging_state) IS
+    'final function of avg_days_beyond_terms';
+CREATE FUNCTION ar_credit.kpi_paydex_finalfn(ar_credit.aging_state)
 RETURNS pg_catalog.int4 AS 'MODULE_PATHNAME', 'kpi_paydex_finalfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.kpi_combinefn(pg_catalog.internal, pg_catalog.internal)
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'kpi_combinefn'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ar_credit.kpi_serialfn(pg_catalog.internal)
-RETURNS pg_catalog.bytea AS 'MODULE_PATHNAME', 'kpi_serialfn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ar_credit.kpi_deserialfn(pg_catalog.bytea, pg_catalog.internal)
-RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'kpi_deserialfn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_paydex_finalfn(ar_credit.aging_state) IS
+    'final function of paydex';
 
 CREATE AGGREGATE ar_credit.avg_days_beyond_terms(amount pg_catalog.numeric, days_late pg_catalog.int4) (
     SFUNC = ar_credit.kpi_beyond_terms_transfn,
-    STYPE = pg_catalog.internal,
+    STYPE = ar_credit.aging_state,
     FINALFUNC = ar_credit.kpi_avg_days_finalfn,
-    COMBINEFUNC = ar_credit.kpi_combinefn,
-    SERIALFUNC = ar_credit.kpi_serialfn,
-    DESERIALFUNC = ar_credit.kpi_deserialfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4) IS
@@ -111,11 +133,9 @@ COMMENT ON AGGREGATE ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_cata
 
 CREATE AGGREGATE ar_credit.paydex(amount pg_catalog.numeric, days_late pg_catalog.int4) (
     SFUNC = ar_credit.kpi_signed_days_transfn,
-    STYPE = pg_catalog.internal,
+    STYPE = ar_credit.aging_state,
     FINALFUNC = ar_credit.kpi_paydex_finalfn,
-    COMBINEFUNC = ar_credit.kpi_combinefn,
-    SERIALFUNC = ar_credit.kpi_serialfn,
-    DESERIALFUNC = ar_credit.kpi_deserialfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4) IS

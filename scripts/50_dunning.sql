@@ -48,6 +48,7 @@ CREATE TRIGGER dunning_step_invalidate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
     FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 
+
 CREATE TYPE ar_credit.reminder AS (level pg_catalog.int4, remind_on pg_catalog.date,
                                    channel pg_catalog.text, label pg_catalog.text);
 COMMENT ON TYPE ar_credit.reminder IS 'a reminder to send: level, date, channel and label';
@@ -108,7 +109,7 @@ RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'receivable_is_status_word'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.is_status_word(pg_catalog.text) IS
-    'true for a class name (open, closed, suspended, ignored, paid, credit) or a word of the status vocabulary: what a status_map may map to';
+    'true for a word of the status vocabulary, class names included (open, closed, suspended, ignored, paid): what a status_map may map to; not credit, which only a negative amount makes';
 
 CREATE FUNCTION ar_credit.currency_exponent(currency pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -124,12 +125,62 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.minor_to_major(pg_catalog.numeric, pg_catalog.text) IS
     'an amount in the minor unit of its currency (cents) in major units: 12000 EUR cents = 120.00, 12000 JPY = 12000';
 
+-- A mapped date column as a date: dates as they are, timestamps by their date,
+-- timestamptz in ar_credit.timezone (fixed per database, so a writer's
+-- TimeZone never moves a due date)
+CREATE FUNCTION ar_credit.as_date(d pg_catalog.date)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN d;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.date) IS 'a mapped date column as a date: itself';
+CREATE FUNCTION ar_credit.as_date(ts pg_catalog.timestamp)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ts::pg_catalog.date;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamp) IS 'a mapped timestamp column as a date: its date';
+CREATE FUNCTION ar_credit.as_date(ts pg_catalog.timestamptz)
+RETURNS pg_catalog.date
+AS 'MODULE_PATHNAME', 'receivable_as_date_tz'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamptz) IS
+    'a mapped timestamptz column as a date: its date in ar_credit.timezone (default UTC), whatever the session''s TimeZone';
+
 CREATE FUNCTION ar_credit.qualified_name(rel pg_catalog.regclass)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'receivable_qualified_name'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.qualified_name(pg_catalog.regclass) IS
     'schema.table of a relation, quoted where needed, whatever the search_path: the source column of the views';
+
+-- A policy a tracked table uses cannot disappear: every write to that table
+-- would fail in the trigger (unknown policy), a failure only we could fix.
+CREATE FUNCTION ar_credit.dunning_step_in_use()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone record;
+BEGIN
+    SELECT t.policy, pg_catalog.string_agg(ar_credit.qualified_name(t.relid), ', ' ORDER BY t.relid::pg_catalog.text) AS tables
+      INTO gone
+      FROM ar_credit.tracked_table AS t
+     WHERE NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = t.policy)
+     GROUP BY t.policy
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dunning policy "%" is used by %', ar_credit.clip(gone.policy), gone.tables
+              USING ERRCODE = '23503',
+                    HINT = 'Track those tables with another policy first (ar_credit.track(..., policy => ...)).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.dunning_step_in_use() IS
+    'statement trigger of dunning_step: refuses to remove the last step of a policy a tracked table uses';
+CREATE TRIGGER dunning_step_in_use
+    AFTER UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_step_in_use();
 
 -- ---------------------------------------------------------------------
 -- the queue
@@ -175,13 +226,44 @@ CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
 
+-- Every exchange with a customer (SPEC section 9): the reminders workers
+-- send (complete_reminder writes them) and the calls, letters and visits
+-- users record.  Append-only: nobody is granted UPDATE or DELETE.
+CREATE TABLE ar_credit.contact_log (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text,
+    customer_key pg_catalog.text,
+    channel      pg_catalog.text NOT NULL
+                 CHECK (channel OPERATOR(pg_catalog.=) ANY (ARRAY['email', 'sms', 'phone', 'letter', 'registered_letter',
+                                                                  'collection', 'visit', 'portal', 'other'])),
+    direction    pg_catalog.text NOT NULL DEFAULT 'out'
+                 CHECK (direction OPERATOR(pg_catalog.=) ANY (ARRAY['out', 'in'])),
+    outcome      pg_catalog.text,
+    note         pg_catalog.text,
+    by_role      pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    reminder_id  pg_catalog.int8,
+    subject      pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.contact_log IS
+    'every exchange with a customer: reminders sent (written by complete_reminder(s)) and the calls, letters and visits users record; append-only';
+COMMENT ON COLUMN ar_credit.contact_log.direction IS 'out (we wrote or called) or in (the customer did)';
+COMMENT ON COLUMN ar_credit.contact_log.by_role IS 'the login role that recorded it (the worker, the collector)';
+COMMENT ON COLUMN ar_credit.contact_log.reminder_id IS 'the dunning_queue reminder it records, if any';
+COMMENT ON COLUMN ar_credit.contact_log.subject IS 'what it was about (the reminder''s label for a reminder)';
+CREATE INDEX contact_log_customer ON ar_credit.contact_log (customer_key, at);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.contact_log', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.contact_log', 'id'), '');
+
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
 -- ---------------------------------------------------------------------
 CREATE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
                                           worker pg_catalog.text DEFAULT CURRENT_USER,
                                           lease pg_catalog.interval DEFAULT '5 minutes',
-                                          as_of pg_catalog.date DEFAULT CURRENT_DATE)
+                                          as_of pg_catalog.date DEFAULT CURRENT_DATE,
+                                          channels pg_catalog.text[] DEFAULT NULL)
 RETURNS SETOF ar_credit.dunning_queue
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -189,9 +271,11 @@ SET search_path = pg_catalog, pg_temp
 -- rows.  When the statistics say few rows are due (a queue never analysed,
 -- or a day's reminders falling due at once), the planner prefers to fetch
 -- every due row and sort them, for each claim: a backlog of n rows then
--- costs n per claim.  Sorting is off for this function's one query, so the
--- ordered index scan is the plan whatever the statistics.
-SET enable_sort = off
+-- costs n per claim.  Sorting is turned off for the claim's query below, so
+-- the ordered index scan is the plan whatever the statistics; this clause
+-- scopes that to the function (the caller's setting comes back on return)
+-- and leaves check_claim and process_holds with sorting on.
+SET enable_sort = on
 AS $$
 BEGIN
     IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
@@ -200,12 +284,13 @@ BEGIN
     IF batch < 1 THEN
         RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
     END IF;
-    IF lease <= interval '0' THEN
-        RAISE EXCEPTION 'lease must be a positive interval, not %', lease USING ERRCODE = '22023';
-    END IF;
     IF NOT pg_catalog.isfinite(as_of) THEN
         RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
     END IF;
+    PERFORM ar_credit.check_claim(worker, lease, as_of);
+    -- promises whose date passed unpaid are broken before anything is claimed
+    PERFORM ar_credit.process_holds(as_of);
+    PERFORM pg_catalog.set_config('enable_sort', 'off', true);
     RETURN QUERY
     WITH c AS (
         SELECT q.id
@@ -214,6 +299,7 @@ BEGIN
            AND q.remind_on <= claim_reminders.as_of
            AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
                 OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           AND (channels IS NULL OR q.channel = ANY (channels))
          ORDER BY q.remind_on, q.id
          LIMIT batch
            FOR UPDATE SKIP LOCKED)
@@ -225,8 +311,103 @@ BEGIN
     RETURNING q.*;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
-    'leases up to batch due reminders to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again';
+COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+    'leases up to batch due reminders (of the given channels) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
+
+-- One letter per customer and channel (SPEC section 9): the due reminders of
+-- up to batch customer/channel groups, each group claimed whole by one worker
+-- (a transaction-scoped advisory lock per group keeps two workers from
+-- splitting a letter).
+CREATE FUNCTION ar_credit.claim_customer_reminders(batch pg_catalog.int4 DEFAULT 10,
+                                                   worker pg_catalog.text DEFAULT CURRENT_USER,
+                                                   lease pg_catalog.interval DEFAULT '5 minutes',
+                                                   as_of pg_catalog.date DEFAULT CURRENT_DATE,
+                                                   channels pg_catalog.text[] DEFAULT NULL,
+                                                   OUT customer_key pg_catalog.text, OUT channel pg_catalog.text,
+                                                   OUT ids pg_catalog.int8[], OUT total_due pg_catalog.numeric,
+                                                   OUT currency pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
+        RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF batch < 1 THEN
+        RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
+    END IF;
+    IF NOT pg_catalog.isfinite(as_of) THEN
+        RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
+    END IF;
+    PERFORM ar_credit.check_claim(worker, lease, as_of);
+    PERFORM ar_credit.process_holds(as_of);
+    RETURN QUERY
+    WITH due AS (
+        SELECT q.id, q.customer_key, q.channel, q.currency, q.amount_due, q.remind_on
+          FROM ar_credit.dunning_queue AS q
+         WHERE q.state IN ('pending', 'claimed')
+           AND q.remind_on <= claim_customer_reminders.as_of
+           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
+                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           AND (channels IS NULL OR q.channel = ANY (channels))),
+    g AS (
+        -- the lock is tried group by group, in order, until batch are held
+        SELECT o.customer_key, o.channel, o.currency
+          FROM (SELECT d.customer_key, d.channel, d.currency, pg_catalog.min(d.remind_on) AS first_on
+                  FROM due AS d
+                 GROUP BY d.customer_key, d.channel, d.currency
+                 ORDER BY 4, 1, 2, 3) AS o
+         WHERE pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('ar_credit letter ' || COALESCE(o.customer_key, '')
+                                                                         || ' ' || o.channel || ' ' || COALESCE(o.currency, '')))
+         LIMIT batch),
+    c AS (
+        SELECT q.id
+          FROM ar_credit.dunning_queue AS q
+          JOIN due AS d ON d.id = q.id
+          JOIN g ON g.customer_key IS NOT DISTINCT FROM d.customer_key AND g.channel = d.channel
+                AND g.currency IS NOT DISTINCT FROM d.currency
+           FOR UPDATE OF q SKIP LOCKED),
+    u AS (
+        UPDATE ar_credit.dunning_queue AS q
+           SET state = 'claimed', claimed_by = claim_customer_reminders.worker,
+               claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
+          FROM c
+         WHERE q.id = c.id
+        RETURNING q.id, q.customer_key, q.channel, q.currency, q.amount_due)
+    SELECT u.customer_key, u.channel, pg_catalog.array_agg(u.id ORDER BY u.id), pg_catalog.sum(u.amount_due), u.currency
+      FROM u
+     GROUP BY u.customer_key, u.channel, u.currency
+     ORDER BY u.customer_key, u.channel;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+    'claims the due reminders of up to batch customers, grouped by customer, channel and currency: one letter each (ids to complete, total due)';
+
+-- What a worker may ask of claim_reminders: a name of reasonable length, a
+-- lease of at most a day (an expired lease is how a lost reminder comes
+-- back), nothing due later than today unless it is a superuser's session.
+CREATE FUNCTION ar_credit.check_claim(worker pg_catalog.text, lease pg_catalog.interval, as_of pg_catalog.date)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.length(worker) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION 'worker must be a name of 1 to 200 characters, not %', ar_credit.clip(worker) USING ERRCODE = '22023';
+    END IF;
+    IF lease <= interval '0' OR lease > interval '1 day' THEN
+        RAISE EXCEPTION 'lease must be a positive interval of at most a day, not %', lease USING ERRCODE = '22023',
+              HINT = 'A reminder whose lease expires is claimed again: that is how a worker''s crash loses nothing.';
+    END IF;
+    IF as_of > CURRENT_DATE AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = SESSION_USER) THEN
+        RAISE EXCEPTION 'as_of must not be later than today (%), not %', CURRENT_DATE, as_of USING ERRCODE = '42501',
+              HINT = 'Workers send what is due; only a superuser''s session may claim ahead (tests, replays).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
+    'what claim_reminders and claim_customer_reminders refuse: a worker name of more than 200 characters, a lease of more than a day, claiming ahead of today (but for a superuser)';
 
 -- Completion, set-based.  The invoices' receivables are locked first, in id
 -- order, as the tracking trigger locks them before it touches the queue:
@@ -235,7 +416,8 @@ COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, 
 -- and a level is never queued twice.  A reminder the trigger cancelled or
 -- suspended while a worker held it was still sent by that worker: it is
 -- recorded as sent.
-CREATE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL)
+CREATE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -243,9 +425,10 @@ AS $$
 DECLARE
     bad record;
     n pg_catalog.int4;
+    planned pg_catalog.int8[];
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     PERFORM 1 FROM ar_credit.receivable AS r
      WHERE r.id IN (SELECT q.receivable_id FROM ar_credit.dunning_queue AS q WHERE q.id = ANY (ids))
@@ -271,38 +454,69 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.receivable_id, q.level, q.policy),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label,
+                  q.due_date),
+    l AS (
+        INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
+                                           reminder_id, subject)
+        SELECT s.source, s.invoice_key, s.customer_key, s.channel, 'out', complete_reminders.outcome,
+               complete_reminders.note, s.id, s.label
+          FROM s),
     r AS (
         UPDATE ar_credit.receivable AS r
            SET last_level = GREATEST(r.last_level, s.level), last_sent_on = CURRENT_DATE, updated_at = pg_catalog.now()
           FROM (SELECT s.receivable_id, max(s.level) AS level, max(s.policy) AS policy FROM s GROUP BY 1) AS s
          WHERE r.id = s.receivable_id
         RETURNING r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.gone,
-                  r.last_level, s.policy),
+                  r.last_level, r.on_hold, r.plan_id, s.policy),
+    pl AS (
+        -- an instalment's reminder sent: the plan line remembers its level
+        UPDATE ar_credit.payment_plan_line AS l
+           SET reminded = GREATEST(l.reminded, s.level)
+          FROM s JOIN ar_credit.receivable AS rr ON rr.id = s.receivable_id
+         WHERE rr.plan_id IS NOT NULL AND l.plan_id = rr.plan_id AND l.due_date = s.due_date),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
         SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
                r.due_date, r.amount, r.currency, r.policy,
-               CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END
+               CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
-         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
-        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO NOTHING)
-    SELECT pg_catalog.count(*) INTO n FROM s;
+         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
+        -- a live reminder already there (the invoice reopened while this one was
+        -- held) that lags behind the level just sent moves on to the next one
+        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+           SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+               remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
+         WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
+    SELECT pg_catalog.count(*), (SELECT pg_catalog.array_agg(r.id) FROM r WHERE r.plan_id IS NOT NULL)
+      INTO n, planned FROM s;
+    -- under a payment plan, the plan says what comes next
+    IF planned IS NOT NULL THEN
+        PERFORM ar_credit.plan_requeue(planned, CURRENT_DATE);
+    END IF;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text) IS
-    'marks claimed reminders sent, in one pass, and queues each invoice''s next level while it is owed; returns how many were marked sent';
+COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text) IS
+    'marks claimed reminders sent, in one pass, logs each in contact_log, and queues each invoice''s next level while it is owed; returns how many were marked sent';
 
-CREATE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8)
+CREATE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8, outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT FROM ar_credit.complete_reminders(ARRAY[id]) $$;
-COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8) IS
-    'marks a claimed reminder sent and queues the next level while the invoice is open';
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    PERFORM ar_credit.complete_reminders(ARRAY[id], outcome, note);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS
+    'marks a claimed reminder sent, logs it in contact_log with the outcome and note, and queues the next level while the invoice is open';
 
 CREATE FUNCTION ar_credit.fail_reminders(ids pg_catalog.int8[], error pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -315,8 +529,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     SELECT i.id, q.state INTO bad
       FROM pg_catalog.unnest(ids) AS i(id)
@@ -365,7 +579,7 @@ COMMENT ON FUNCTION ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text) IS
 -- ---------------------------------------------------------------------
 -- the reminders due, for BI tools
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.dunning_due AS
+CREATE VIEW ar_credit.dunning_due WITH (security_barrier) AS
 SELECT q.id, ar_credit.qualified_name(q.source) AS source, q.invoice_key, q.customer_key, q.level, q.channel,
        q.label, q.remind_on, q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
   FROM ar_credit.dunning_queue AS q
@@ -404,17 +618,23 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step FROM PUBLIC;
-REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                       ar_credit.complete_reminder(pg_catalog.int8),
-                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact_log FROM PUBLIC;
+-- collectors read and add to the contact log; nobody rewrites it
+GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
+GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
+REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                       ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                       ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
+                       ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                        ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
-GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                          ar_credit.complete_reminder(pg_catalog.int8),
-                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                          ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                          ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                           ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   TO ar_credit_worker;

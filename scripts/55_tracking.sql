@@ -30,21 +30,75 @@ CREATE TABLE ar_credit.receivable (
     last_sent_on pg_catalog.date,
     gone         pg_catalog.bool NOT NULL DEFAULT false,
     first_seen   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    first_amount pg_catalog.numeric,
+    prev_class   pg_catalog.text,
+    prev_due     pg_catalog.date,
+    on_hold      pg_catalog.bool NOT NULL DEFAULT false,
+    plan_id      pg_catalog.int8
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
-COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone ar_credit.timezone)';
+COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone UTC)';
 COMMENT ON COLUMN ar_credit.receivable.amount IS 'open amount in major units; below zero a credit';
 COMMENT ON COLUMN ar_credit.receivable.status IS 'the status word the mapping gives (after status_map)';
 COMMENT ON COLUMN ar_credit.receivable.class IS 'open, suspended, credit, paid, closed or ignored (ar_credit.item_class)';
 COMMENT ON COLUMN ar_credit.receivable.paid_on IS 'the day it was paid: the paid_on mapping, else the day it was seen paid';
 COMMENT ON COLUMN ar_credit.receivable.last_level IS 'the highest reminder level sent';
 COMMENT ON COLUMN ar_credit.receivable.last_sent_on IS 'the day the last reminder was sent';
+COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the item was first seen: what a payment of it weighs';
+COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
+COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
+COMMENT ON COLUMN ar_credit.receivable.on_hold IS 'an active hold (dispute, hold, promise to pay: ar_credit.dunning_hold) suspends its dunning';
+COMMENT ON COLUMN ar_credit.receivable.plan_id IS 'the payment plan (ar_credit.payment_plan) that replaces its dunning, while one is active';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.receivable', 'id'), '');
+
+-- Payments, as the tracking trigger sees them (SPEC section 8): one row per
+-- invoice that closed as paid, or was first seen paid with its payment date.
+CREATE TABLE ar_credit.payment_event (
+    id            pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source        pg_catalog.regclass NOT NULL,
+    invoice_key   pg_catalog.text NOT NULL,
+    customer_key  pg_catalog.text,
+    amount        pg_catalog.numeric,
+    due_date      pg_catalog.date NOT NULL,
+    paid_on       pg_catalog.date NOT NULL,
+    days_late     pg_catalog.int4 NOT NULL,
+    currency      pg_catalog.text,
+    receivable_id pg_catalog.int8,
+    recorded_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ar_credit.payment_event IS
+    'payments of tracked invoices: one row per invoice that closed as paid (paid_on from the paid_on mapping, else the day it was seen paid); paydex and avg_days_beyond_terms run on it';
+COMMENT ON COLUMN ar_credit.payment_event.amount IS 'the invoice''s open amount when first seen';
+COMMENT ON COLUMN ar_credit.payment_event.days_late IS 'paid_on - due_date (negative: paid early)';
+CREATE INDEX payment_event_customer ON ar_credit.payment_event (customer_key, paid_on);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_event', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_event', 'id'), '');
+
+-- Alerts on a customer's changing habits (SPEC section 9), raised where the
+-- event happens; each is announced with NOTIFY ar_credit_alert (its id).
+CREATE TABLE ar_credit.alert (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    customer_key pg_catalog.text,
+    kind         pg_catalog.text NOT NULL
+                 CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['first_late_payment', 'paydex_drop', 'due_date_pushed',
+                                                               'broken_promise', 'limit_exceeded', 'risk_class_down'])),
+    detail       pg_catalog.jsonb,
+    acknowledged pg_catalog.bool NOT NULL DEFAULT false,
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.alert IS
+    'alerts on customers: first_late_payment, due_date_pushed (raised by the tracking trigger), paydex_drop, risk_class_down, limit_exceeded, broken_promise; NOTIFY ar_credit_alert carries the id';
+COMMENT ON COLUMN ar_credit.alert.detail IS 'what happened, as JSON (days late, dates, amounts, ...)';
+CREATE INDEX alert_open ON ar_credit.alert (customer_key, at) WHERE NOT acknowledged;
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.alert', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'), '');
 
 -- ---------------------------------------------------------------------
 -- the mapping of tracked and related tables
@@ -144,7 +198,7 @@ COMMENT ON FUNCTION ar_credit.owner_call(pg_catalog.text, pg_catalog.regclass, p
 -- own statement triggers only)
 CREATE FUNCTION ar_credit.tracked_family(invoices pg_catalog.regclass)
 RETURNS SETOF pg_catalog.regclass
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     WITH RECURSIVE f(relid) AS (
@@ -272,13 +326,15 @@ BEGIN
               DETAIL = 'A crash empties it but would leave its receivables and reminders behind.',
               HINT = pg_catalog.format('ALTER TABLE %s SET LOGGED, then track it.', invoices);
     END IF;
+    -- Citus: a table it manages (distributed, reference, or local) is written on
+    -- several nodes, the queue lives on one (doc/scale-out.md)
     IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
-        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1'
-                ' AND partmethod OPERATOR(pg_catalog.<>) ''n'')' INTO kv USING invoices;
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+           INTO kv USING invoices;
         IF kv.exists THEN
-            RAISE EXCEPTION 'cannot track distributed table %', invoices USING ERRCODE = '0A000',
-                  DETAIL = 'The dunning queue lives on the coordinator; the trigger cannot follow writes on the shards.',
-                  HINT = 'See "Citus" in doc/scale-out.md for the supported topology.';
+            RAISE EXCEPTION 'cannot track "%": it is a Citus distributed table', invoices USING ERRCODE = '0A000',
+                  DETAIL = 'The dunning queue lives on one node; the reminders of rows spread over several nodes would be queued and cancelled on different nodes.',
+                  HINT = 'Track a table that is not distributed (see doc/scale-out.md).';
         END IF;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = pol) THEN
@@ -657,10 +713,15 @@ BEGIN
         RETURN;
     END IF;
     PERFORM ar_credit.check_mappings(TG_TAG);
-    -- the tracked tables whose family lacks a trigger, or has one it should not
+    -- the tracked tables whose family lacks a trigger (a new partition or
+    -- child); only once the table itself has its triggers: while pg_restore
+    -- runs, they come after the tables, and it creates them itself
     FOR t IN
         SELECT x.relid FROM ar_credit.tracked_table AS x
-         WHERE EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
+         WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
+                        WHERE g.tgrelid OPERATOR(pg_catalog.=) x.relid::pg_catalog.oid
+                          AND g.tgname = 'ar_credit_dunning_ins')
+           AND EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
                         JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) f::pg_catalog.oid
                        WHERE c.relkind IN ('r', 'p')
                          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
@@ -705,7 +766,9 @@ CREATE EVENT TRIGGER ar_credit_ddl_command_end ON ddl_command_end
 -- ---------------------------------------------------------------------
 -- views of open receivables (BI tools)
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.open_invoices AS
+-- security_barrier: a leaky function in a reader's WHERE clause sees only the
+-- rows the view shows (issue 18)
+CREATE VIEW ar_credit.open_invoices WITH (security_barrier) AS
 SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, r.customer_key, r.currency,
        r.due_date, r.amount AS amount_due,
        CURRENT_DATE - CASE WHEN pg_catalog.isfinite(r.due_date) THEN r.due_date ELSE CURRENT_DATE END AS days_past_due,
@@ -721,7 +784,7 @@ SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, 
 COMMENT ON VIEW ar_credit.open_invoices IS
     'open, disputed and credit items of the tracked tables with their next reminder (credits as negative amounts, so balances net)';
 
-CREATE VIEW ar_credit.aging_report AS
+CREATE VIEW ar_credit.aging_report WITH (security_barrier) AS
 SELECT o.source, o.customer_key, o.currency,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 0), 0) AS current,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 1), 0) AS d1_30,
@@ -760,7 +823,8 @@ COMMENT ON COLUMN ar_credit.aging_report.total IS 'total open amount (sum of the
 -- privileges: the triggers write as the extension's owner; the table
 -- owners call track() and its kin, which check ownership themselves
 -- ---------------------------------------------------------------------
-REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related FROM PUBLIC;
+REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related, ar_credit.payment_event,
+              ar_credit.alert FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.untrack_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.track_related_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
@@ -768,6 +832,7 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.drop_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_triggers(pg_catalog.regclass, pg_catalog.text, pg_catalog.text),
+                       ar_credit.tracked_family(pg_catalog.regclass),
                        ar_credit.dunning_resync(pg_catalog.regclass),
                        ar_credit.mapping_check(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text),
                        ar_credit.mapping_type(pg_catalog.regclass, pg_catalog.text),
@@ -775,4 +840,5 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.mapping_follow(), ar_credit.ddl_guard(pg_catalog.bool),
                        ar_credit.on_sql_drop(), ar_credit.on_ddl_command_end(), ar_credit.mapping_stash()
   FROM PUBLIC;
-GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_reader, ar_credit_worker;
+GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report, ar_credit.payment_event, ar_credit.alert
+   TO ar_credit_reader, ar_credit_worker;

@@ -79,3 +79,133 @@ paydex_from_days(double days)
 	}
 	return paydex_anchors[n - 1].index;
 }
+
+/* ---------------------------------------------------------------------
+ * Exact sums (see aging.h)
+ * ---------------------------------------------------------------------
+ */
+#if !defined(__SIZEOF_INT128__)
+#error "ar_credit's aggregates need a compiler with 128-bit integers"
+#endif
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+#define I128_MAX ((i128) (~(u128) 0 >> 1))
+
+static i128
+sum_load(const AgingSum *s)
+{
+	return (i128) (((u128) (uint64_t) s->hi << 64) | s->lo);
+}
+
+static void
+sum_store(AgingSum *s, i128 v)
+{
+	s->hi = (int64_t) (v >> 64);
+	s->lo = (uint64_t) v;
+}
+
+bool
+aging_sum_from_digits(const int16_t *digits, int ndigits, int weight,
+					  bool negative, AgingSum *out)
+{
+	i128		v = 0;
+
+	/* 10000^7 x 10^8 = 10^36 stays inside 2^127 (1.7 x 10^38) */
+	if (ndigits > 0 && weight > 6)
+		return false;
+	for (int i = 0; i < ndigits; i++)
+	{
+		int			e = weight - i; /* this digit is worth 10000^e */
+
+		if (e < -2)
+		{
+			if (digits[i] != 0)
+				return false;	/* more than 8 decimals */
+			continue;
+		}
+		v = v * 10000 + digits[i];
+	}
+	/* scale what was read (down to 10000^min(last e, ...)) to 10^-8 units */
+	{
+		int			last_e = weight - ndigits + 1;
+
+		if (ndigits == 0)
+			last_e = -2;
+		if (last_e < -2)
+			last_e = -2;
+		for (int e = last_e; e > -2; e--)
+			v *= 10000;
+	}
+	sum_store(out, negative ? -v : v);
+	return true;
+}
+
+int
+aging_sum_sign(const AgingSum *s)
+{
+	if (s->hi < 0)
+		return -1;
+	return (s->hi == 0 && s->lo == 0) ? 0 : 1;
+}
+
+bool
+aging_sum_add(AgingSum *acc, const AgingSum *v)
+{
+	i128		a = sum_load(acc),
+				b = sum_load(v);
+	i128		r = (i128) ((u128) a + (u128) b);
+
+	/* overflow iff both operands have the sign the result lacks */
+	if (((a ^ r) & (b ^ r)) < 0)
+		return false;
+	sum_store(acc, r);
+	return true;
+}
+
+bool
+aging_sum_add_mul(AgingSum *acc, const AgingSum *v, int32_t m)
+{
+	i128		b = sum_load(v);
+	i128		lim = I128_MAX / (m < 0 ? -(i128) m : (i128) m);
+	AgingSum	p;
+
+	if (m == 0)
+		return true;
+	if (b > lim || b < -lim)
+		return false;
+	sum_store(&p, b * m);
+	return aging_sum_add(acc, &p);
+}
+
+int
+aging_sum_format(const AgingSum *s, int dscale, char *buf, int buflen)
+{
+	i128		v = sum_load(s);
+	u128		mag = v < 0 ? (u128) 0 - (u128) v : (u128) v;
+	char		rev[48];
+	int			nrev = 0,
+				len = 0,
+				intdigits;
+
+	/* digits of the magnitude, least significant first, at least 9 */
+	do
+	{
+		rev[nrev++] = (char) ('0' + (int) (mag % 10));
+		mag /= 10;
+	} while (mag != 0 || nrev <= AGING_SUM_SCALE);
+	intdigits = nrev - AGING_SUM_SCALE;
+	if (buflen < 1 + intdigits + 1 + dscale + 1)
+		return -1;
+	if (v < 0)
+		buf[len++] = '-';
+	for (int i = nrev - 1; i >= AGING_SUM_SCALE; i--)
+		buf[len++] = rev[i];
+	if (dscale > 0)
+		buf[len++] = '.';
+	for (int k = 1; k <= dscale; k++)
+		buf[len++] = k <= AGING_SUM_SCALE ? rev[AGING_SUM_SCALE - k] : '0';
+	buf[len] = '\0';
+	return len;
+}

@@ -39,4 +39,39 @@ extern void aging_bucket_label(int i, const int32_t *bounds, int n, char *buf, i
  */
 extern double paydex_from_days(double days);
 
+/*
+ * Exact sums of decimal amounts for the aggregates' state: a signed 128-bit
+ * count of units of 10^-AGING_SUM_SCALE, stored as two 64-bit halves so the
+ * state needs no more than 8-byte alignment.  An amount with more decimals,
+ * or of 10^28 or more, does not fit (the glue then adds it as a numeric).
+ */
+#define AGING_SUM_SCALE		8
+
+typedef struct AgingSum
+{
+	int64_t		hi;
+	uint64_t	lo;
+} AgingSum;
+
+/*
+ * A decimal given as PostgreSQL numeric's base-10000 digits (digit i worth
+ * 10000^(weight - i)) as a sum of units; false when it does not fit.
+ */
+extern bool aging_sum_from_digits(const int16_t *digits, int ndigits, int weight,
+								  bool negative, AgingSum *out);
+
+/* -1, 0 or 1 */
+extern int	aging_sum_sign(const AgingSum *s);
+
+/* *acc += v, or *acc += v x m; false (and *acc unchanged) on overflow */
+extern bool aging_sum_add(AgingSum *acc, const AgingSum *v);
+extern bool aging_sum_add_mul(AgingSum *acc, const AgingSum *v, int32_t m);
+
+/*
+ * Write a sum as decimal text with exactly dscale decimals (digits beyond
+ * them must be zero, as they are when dscale is the largest scale of the
+ * amounts added); returns the length, or -1 if buflen is too small.
+ */
+extern int	aging_sum_format(const AgingSum *s, int dscale, char *buf, int buflen);
+
 #endif							/* AR_CREDIT_AGING_H */

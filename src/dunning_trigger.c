@@ -74,15 +74,10 @@ on_update(TrackedRel *t, TriggerData *trigdata, bool is_row)
 	ar_track_map(t, false);
 	if (key_changed)
 	{
+		/* renamed keys keep their receivable, hence their history */
 		ar_track_map(t, true);
-		if (t->unique_key)
-		{
-			/* renamed keys keep their receivable, hence their history */
-			if (ar_track_run(t, TP_RENAME_MARK, TR_RENAMED) > 0)
-				(void) ar_track_run(t, TP_RENAME_APPLY, NULL);
-		}
-		else if (ar_track_run(t, TP_GONE, TR_CHANGED) > 0)
-			(void) ar_track_run(t, TP_RECONCILE, NULL);
+		if (ar_track_run(t, TP_RENAME_MARK, TR_RENAMED) > 0)
+			(void) ar_track_run(t, TP_RENAME_APPLY, NULL);
 	}
 	ar_track_apply_new(t, false, false);
 }
@@ -171,15 +166,11 @@ tracking_trigger(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	level = ar_track_pin_settings();
-	/*
-	 * The planner cannot estimate how many transition rows are closed or
-	 * open: steer it away from nested loops over thousands of keys, the
-	 * wrong guess for bulk statements.
-	 */
-	if (!is_row)
-		(void) set_config_option("enable_nestloop", "off",
-								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	{
+		Tuplestorestate *ts = trigdata->tg_newtable ? trigdata->tg_newtable : trigdata->tg_oldtable;
+
+		level = ar_track_pin_settings(is_row || ts == NULL ? 1 : (double) tuplestore_tuple_count(ts));
+	}
 	/* the queue is written as the extension's owner: the writer needs no grant */
 	ar_track_become_owner(&save_user, &save_sec);
 	t = ar_tracked_rel(rel, trigdata->tg_trigger);
@@ -236,7 +227,8 @@ tracking_resync(PG_FUNCTION_ARGS)
 	rel = relation_open(relid, AccessShareLock);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	level = ar_track_pin_settings();
+	/* the whole table: bulk plans */
+	level = ar_track_pin_settings(1e9);
 	ar_track_become_owner(&save_user, &save_sec);
 	t = ar_tracked_rel(rel, NULL);
 
@@ -249,7 +241,11 @@ tracking_resync(PG_FUNCTION_ARGS)
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
 	n = ar_track_run_mapped(t, TP_UPSERT, TR_CHANGED);
 	if (n > 0)
+	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
+		(void) ar_track_run(t, TP_EVENTS, NULL);
+		(void) ar_track_run(t, TP_PLANS, NULL);
+	}
 
 	ar_track_restore_user(save_user, save_sec);
 	AtEOXact_GUC(true, level);

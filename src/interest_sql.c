@@ -8,10 +8,16 @@
  * invalidation for the table (ar_credit.config_cache_invalidate), and a relcache
  * callback marks the cache stale: the next call reloads, in this session
  * from the next command on, in others once the change commits.
+ *
+ * Under Citus (doc/scale-out.md) both tables may be reference tables: their
+ * rows then live in shards (ar_credit.reference_rate_<shardid>) on every
+ * node, a change made through any node runs the trigger on each node's
+ * shard, and the cache also listens to the invalidations of those shards.
  */
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -150,11 +156,63 @@ static Regime *regimes = NULL;
 static int	nregimes = 0;
 static uint32 rate_cache_generation = 0;	/* bumped at each load */
 
+/* this node's shards of the two tables when Citus made them reference tables */
+#define MAX_SHARD_RELIDS 16
+static Oid	shard_relids[MAX_SHARD_RELIDS];
+static int	nshard_relids = 0;
+
 static void
 rate_cache_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == rate_relid || relid == regime_relid)
 		rate_cache_valid = false;
+	for (int i = 0; i < nshard_relids; i++)
+		if (relid == shard_relids[i])
+			rate_cache_valid = false;
+}
+
+/*
+ * Citus: reading a reference table from a function that runs inside a
+ * query on a shard is "nested distributed execution", which Citus refuses
+ * unless citus.allow_nested_distributed_execution is on.  For a reference
+ * table it is safe (every node holds a complete, synchronously replicated
+ * copy, read locally), so the setting is turned on while the cache loads;
+ * the caller's GUC nest level undoes it.  Then remember the local shards,
+ * whose invalidations mean the table changed.  Without Citus: nothing.
+ */
+static void
+citus_prepare_reads(void)
+{
+	if (GetConfigOption("citus.allow_nested_distributed_execution", true, false) != NULL)
+		(void) set_config_option("citus.allow_nested_distributed_execution", "on",
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
+static void
+citus_find_shards(void)
+{
+	char	   *q;
+
+	nshard_relids = 0;
+	if (!OidIsValid(get_relname_relid("pg_dist_shard", PG_CATALOG_NAMESPACE)))
+		return;
+	q = psprintf("SELECT pg_catalog.to_regclass(pg_catalog.format('%%I.%%I', n.nspname, "
+				 "c.relname OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) s.shardid::pg_catalog.text))::pg_catalog.oid "
+				 "FROM pg_catalog.pg_dist_shard s "
+				 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.logicalrelid "
+				 "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+				 "WHERE s.logicalrelid OPERATOR(pg_catalog.=) ANY (ARRAY[%u, %u]::pg_catalog.oid[])",
+				 rate_relid, regime_relid);
+	if (SPI_execute(q, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the Citus shards of the interest tables");
+	for (uint64 i = 0; i < SPI_processed && nshard_relids < MAX_SHARD_RELIDS; i++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			shard_relids[nshard_relids++] = DatumGetObjectId(d);
+	}
 }
 
 void		ar_interest_init(void);
@@ -203,6 +261,8 @@ load_rate_cache(void)
 		elog(ERROR, "SPI_connect failed");
 	/* the queries are qualified; pin search_path anyway while they run */
 	save_nestlevel = ar_pin_search_path();
+	citus_prepare_reads();
+	citus_find_shards();
 	if (SPI_execute("SELECT rate_index, valid_from, rate FROM ar_credit.reference_rate "
 					"ORDER BY rate_index, valid_from", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read ar_credit.reference_rate");
@@ -485,7 +545,7 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("contract_rate must not be negative, not %s",
-							DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate)))));
+							ar_clip_for_message(DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate))))));
 		if (r->floor_index)
 		{
 			/* the floor applies in every half-year of the period */
@@ -504,7 +564,7 @@ compute_interest(const Regime *r, Datum amount, DateADT due, DateADT paid,
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("contract rate %s%% is below the legal minimum of %s%% for regime %s",
-									DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate)),
+									ar_clip_for_message(DatumGetCString(DirectFunctionCall1(numeric_out, contract_rate))),
 									DatumGetCString(DirectFunctionCall1(numeric_out, floor)),
 									r->name),
 							 errdetail("The minimum is %s x %s (%s%% for the half-year starting %s).",

@@ -9,6 +9,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/timestamp.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -71,15 +72,18 @@ receivable_item_class(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(class_text(receivable_class(kind, has_amount, sign, has_due)));
 }
 
-/* is_status_word(w): a class name or a word of the status vocabulary */
+/*
+ * is_status_word(w): a word of the status vocabulary, class names included
+ * (open, closed, suspended, ignored, paid).  Not "credit": a credit is what
+ * a negative amount is, not something a status can say.
+ */
 PG_FUNCTION_INFO_V1(receivable_is_status_word);
 Datum
 receivable_is_status_word(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_BOOL(receivable_known_word(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) ||
-				   receivable_class_from_name(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) >= 0);
+	PG_RETURN_BOOL(receivable_known_word(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 }
 
 static int
@@ -150,4 +154,22 @@ receivable_qualified_name(PG_FUNCTION_ARGS)
 	if (nsp == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(quote_qualified_identifier(nsp, rel)));
+}
+
+/* ar_credit.timezone (dunning_sql.c) */
+extern char *ar_timezone;
+
+/*
+ * as_date(timestamptz): the date of an instant in ar_credit.timezone, a zone
+ * fixed per database, so that the session's TimeZone never moves a due date.
+ */
+PG_FUNCTION_INFO_V1(receivable_as_date_tz);
+Datum
+receivable_as_date_tz(PG_FUNCTION_ARGS)
+{
+	Datum		local = DirectFunctionCall2(timestamptz_zone,
+											CStringGetTextDatum(ar_timezone ? ar_timezone : "UTC"),
+											PG_GETARG_DATUM(0));
+
+	PG_RETURN_DATUM(DirectFunctionCall1(timestamp_date, local));
 }

@@ -210,7 +210,12 @@ related_trigger(PG_FUNCTION_ARGS)
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	level = ar_track_pin_settings();
+	{
+		Tuplestorestate *ts = trigdata->tg_newtable ? trigdata->tg_newtable : trigdata->tg_oldtable;
+
+		level = ar_track_pin_settings(TRIGGER_FIRED_BY_TRUNCATE(ev) ? 1e9 :
+									  TRIGGER_FIRED_FOR_ROW(ev) || ts == NULL ? 1 : (double) tuplestore_tuple_count(ts));
+	}
 	ar_track_become_owner(&save_user, &save_sec);
 	r = related_rel(trigdata->tg_relation);
 	if (TRIGGER_FIRED_FOR_ROW(ev))

@@ -36,6 +36,8 @@ typedef enum TrackPlan
 	TP_VANISHED,				/* receivables whose row is no longer in the table */
 	TP_VANISHED_MAPPED,			/* receivables whose key no mapped row has (resync) */
 	TP_RECONCILE,				/* the dunning queue follows the changed receivables */
+	TP_EVENTS,					/* payments and alerts the changed receivables show */
+	TP_PLANS,					/* invoices under a payment plan: the plan's reminders */
 	TP_NPLANS
 } TrackPlan;
 
@@ -67,8 +69,9 @@ typedef struct TrackedRel
 	Bitmapset  *mapped_atts;	/* columns the mapping reads; NULL: any may matter */
 	Bitmapset  *key_atts;
 	List	   *depends;		/* other relations the statements read (OIDs) */
-	SPIPlanPtr	plans[TP_NPLANS];
-	SPIPlanPtr	mapped_plans[TP_NPLANS];	/* the same, reading rows already mapped */
+	/* [0] planned for a few rows, [1] for bulk statements (no nested loops) */
+	SPIPlanPtr	plans[2][TP_NPLANS];
+	SPIPlanPtr	mapped_plans[2][TP_NPLANS];	/* the same, reading rows already mapped */
 } TrackedRel;
 
 /* the cache entry of a table fired on (an SPI connection must be open) */
@@ -104,8 +107,13 @@ extern uint64 ar_track_run_as_owner(TrackedRel *t, const char *sql, const char *
 /* present one row under a relation name (row-level firing) */
 extern void ar_track_register_row(const char *name, Relation rel, HeapTuple tuple);
 
-/* session settings that decide how keys and dates read as text, pinned */
-extern int	ar_track_pin_settings(void);
+/*
+ * Session settings that decide how keys and dates read as text, pinned;
+ * rows: how many rows the firing brings (a bulk statement is planned
+ * without nested loops, which are the planner's wrong guess for thousands
+ * of keys, while a few rows are best found by index).
+ */
+extern int	ar_track_pin_settings(double rows);
 
 /* run SQL as the extension's owner: the role that owns the queue */
 extern void ar_track_become_owner(Oid *save_user, int *save_sec);

@@ -36,6 +36,7 @@
 #include "catalog/namespace.h"
 #include "rewrite/rewriteManip.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -51,8 +52,6 @@
 #include "mapping_sql.h"
 #include "tracking.h"
 
-/* ar_credit.timezone: the zone timestamptz due dates are read in (dunning_sql.c) */
-extern char *ar_timezone;
 
 static HTAB *tracked_rels = NULL;
 static Oid	tracked_table_relid = InvalidOid;
@@ -93,15 +92,32 @@ tracked_ns_callback(Datum arg, int cacheid, uint32 hashvalue)
  * setting that changes those (SPEC section 7; a writer's DateStyle or
  * TimeZone must not change which invoice a row is).
  */
+/*
+ * Today, as the session sees it when the trigger starts: the day reminders
+ * are computed for ($3 of every statement), as complete_reminders computes
+ * them; pinning TimeZone below must not move it.
+ */
+static DateADT track_today;
+
+/* the firing brings many rows: bulk plans */
+#define BULK_ROWS 1000
+static int	track_bulk;
+
 int
-ar_track_pin_settings(void)
+ar_track_pin_settings(double rows)
 {
-	int			level = ar_pin_search_path();
+	int			level;
+
+	track_today = GetSQLCurrentDate();
+	track_bulk = rows >= BULK_ROWS ? 1 : 0;
+	level = ar_pin_search_path();
+	if (track_bulk)
+		(void) set_config_option("enable_nestloop", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	(void) set_config_option("datestyle", "ISO, MDY", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("timezone", ar_timezone ? ar_timezone : "UTC", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	/* keys in UTC; timestamptz dates are read in ar_credit.timezone by ar_credit.as_date */
+	(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("bytea_output", "hex", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	/* statements that run once per write: JIT would cost more than it saves */
@@ -485,14 +501,15 @@ mapping_from_table(TrackedRel *t)
 static void
 free_entry(TrackedRel *t)
 {
-	for (int i = 0; i < TP_NPLANS; i++)
-	{
-		if (t->plans[i])
-			SPI_freeplan(t->plans[i]);
-		if (t->mapped_plans[i])
-			SPI_freeplan(t->mapped_plans[i]);
-		t->plans[i] = t->mapped_plans[i] = NULL;
-	}
+	for (int b = 0; b < 2; b++)
+		for (int i = 0; i < TP_NPLANS; i++)
+		{
+			if (t->plans[b][i])
+				SPI_freeplan(t->plans[b][i]);
+			if (t->mapped_plans[b][i])
+				SPI_freeplan(t->mapped_plans[b][i]);
+			t->plans[b][i] = t->mapped_plans[b][i] = NULL;
+		}
 	list_free(t->depends);
 	t->depends = NIL;
 	/* the strings are small and rebuilt rarely (DDL): let them go */
@@ -577,7 +594,7 @@ ar_track_map_sql(TrackedRel *t, const char *input, bool keys_only, bool kept)
 	appendStringInfo(&s, "SELECT (%s)::pg_catalog.text AS k", t->key);
 	if (!keys_only)
 	{
-		appendStringInfo(&s, ", (%s)::pg_catalog.date AS due", t->due);
+		appendStringInfo(&s, ", ar_credit.as_date(%s) AS due", t->due);
 		if (t->minor)
 			appendStringInfo(&s, ", ar_credit.minor_to_major((%s)::pg_catalog.numeric, %s) AS amt",
 							 t->amount, t->currency ? psprintf("(%s)::pg_catalog.text", t->currency) : "NULL");
@@ -587,8 +604,14 @@ ar_track_map_sql(TrackedRel *t, const char *input, bool keys_only, bool kept)
 		appendStringInfo(&s, ", (%s)::pg_catalog.text AS cust", t->customer ? t->customer : "NULL");
 		appendStringInfo(&s, ", (%s)::pg_catalog.text AS cur", t->currency ? t->currency : "NULL");
 		appendStringInfo(&s, ", %s AS incl", t->filter ? psprintf("COALESCE((%s)::pg_catalog.bool, false)", t->filter) : "true");
-		appendStringInfo(&s, ", (%s)::pg_catalog.date AS paid", t->paid_on ? t->paid_on : "NULL");
-		appendStringInfo(&s, ", (%s)::pg_catalog.date AS issued", t->issued ? t->issued : "NULL");
+		if (t->paid_on)
+			appendStringInfo(&s, ", ar_credit.as_date(%s) AS paid", t->paid_on);
+		else
+			appendStringInfoString(&s, ", NULL::pg_catalog.date AS paid");
+		if (t->issued)
+			appendStringInfo(&s, ", ar_credit.as_date(%s) AS issued", t->issued);
+		else
+			appendStringInfoString(&s, ", NULL::pg_catalog.date AS issued");
 	}
 	appendStringInfo(&s, " FROM %s AS %s", input, t->alias);
 	if (kept)
@@ -623,11 +646,30 @@ source(TrackedRel *t, bool old, bool distinct)
 	"CASE WHEN " s ".incl THEN ar_credit.item_class(" s ".st, " s ".amt, " s ".due) ELSE 'ignored' END"
 
 #define RECEIVABLE_COLS \
-	"(source, item_key, customer_key, currency, issued_on, due_date, amount, status, class, paid_on)"
+	"(source, item_key, customer_key, currency, issued_on, due_date, amount, status, class, paid_on, first_amount)"
 
 #define CHANGED_COLS \
 	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
-	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live"
+	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on," \
+	" r.on_hold, r.plan_id"
+
+/* what the first reminders of new receivables need */
+#define INSERTED_COLS \
+	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class," \
+	" (r.class IN ('open', 'suspended')) AS live"
+
+/*
+ * The payments the changed receivables show (SPEC section 8): an invoice
+ * that closed as paid, or one first seen paid with its payment date, gives
+ * one row of ar_credit.payment_event.
+ */
+#define PAYMENT_EVENT_INSERT(c) \
+	"INSERT INTO ar_credit.payment_event (receivable_id, source, invoice_key, customer_key, currency, amount," \
+	" due_date, paid_on, days_late)" \
+	" SELECT " c ".id, $1, " c ".item_key, " c ".customer_key, " c ".currency, " c ".first_amount, " c ".due_date," \
+	" " c ".paid_on, " c ".paid_on - " c ".due_date FROM " c \
+	" WHERE " c ".class = 'paid' AND " c ".paid_on IS NOT NULL AND pg_catalog.isfinite(" c ".due_date)" \
+	" AND (" c ".prev_class IS NULL OR " c ".prev_class IN ('open', 'suspended'))"
 
 static void
 build_insert(StringInfo sql, TrackedRel *t)
@@ -635,17 +677,28 @@ build_insert(StringInfo sql, TrackedRel *t)
 	/* a new key: its receivable, and its first reminder while it is owed */
 	appendStringInfo(sql,
 					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid"
-					 " FROM %s AS s WHERE s.incl RETURNING " CHANGED_COLS ")"
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
+					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
+					 " FROM %s AS s WHERE s.incl RETURNING %s)%s"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
 					 " (x.n).remind_on, r.due_date, r.amount, r.currency, $2,"
 					 " CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
-					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, 0, $2,"
+					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, $2,"
 					 " NULL, 5, r.amount) AS n) AS x WHERE r.live AND x.n IS NOT NULL",
-					 source(t, false, !t->unique_key));
+					 source(t, false, !t->unique_key),
+	/* only what the queue needs, and a payment's figures when there can be one */
+					 t->paid_on ? CHANGED_COLS : INSERTED_COLS,
+	/* a row inserted paid is a payment only with its date (paid_on mapped) */
+					 t->paid_on ? ", e AS (" PAYMENT_EVENT_INSERT("r") ")" : "");
 }
+
+#define RECEIVABLE_SET(s) \
+	"customer_key = " s ".cust, currency = " s ".cur, issued_on = " s ".issued, due_date = " s ".due," \
+	" amount = " s ".amt, status = " s ".st, class = " s ".cls, prev_class = r.class, prev_due = r.due_date," \
+	" paid_on = COALESCE(" s ".paid, CASE WHEN " s ".cls <> 'paid' THEN NULL" \
+	" WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END), updated_at = pg_catalog.now()"
 
 static void
 build_upsert(StringInfo sql, TrackedRel *t)
@@ -653,11 +706,15 @@ build_upsert(StringInfo sql, TrackedRel *t)
 	/*
 	 * Rows the filter leaves out become receivables only if they were one:
 	 * a vendor bill never enters the mirror, an invoice that leaves the
-	 * filter is ignored from then on.
+	 * filter is ignored from then on.  Receivables the mapping gives nothing
+	 * new are left alone.  (Measured: an UPDATE join plus an INSERT of the
+	 * missing keys cost more than this, even though ON CONFLICT locks each
+	 * row before updating it.)
 	 */
 	appendStringInfo(sql,
 					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ", s.paid"
+					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
+					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
 					 " FROM %s AS s", source(t, false, !t->unique_key));
 	if (t->filter)
 		appendStringInfoString(sql,
@@ -667,16 +724,25 @@ build_upsert(StringInfo sql, TrackedRel *t)
 						   " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
 						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
 						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
-						   " status = EXCLUDED.status, class = EXCLUDED.class,"
-						   " paid_on = COALESCE(EXCLUDED.paid_on, CASE WHEN EXCLUDED.class = 'paid' AND r.class <> 'paid'"
-						   " THEN CURRENT_DATE WHEN EXCLUDED.class = 'paid' THEN r.paid_on END),"
+						   " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
+						   " paid_on = CASE WHEN EXCLUDED.class = 'paid' THEN COALESCE(EXCLUDED.paid_on,"
+						   " CASE WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END) END,"
 						   " updated_at = pg_catalog.now()"
 						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
 						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
 						   " EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
 						   " RETURNING " CHANGED_COLS);
-	(void) t;
 }
+
+/*
+ * A reminder a worker holds: claimed, or suspended while its lease runs (a
+ * dispute raised and withdrawn while the worker sends it).  The trigger
+ * never takes it back: its level stays, and it stays claimed, so no other
+ * worker can claim it meanwhile.
+ */
+#define HELD \
+	"(q.state = 'claimed' OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL" \
+	" AND q.claimed_until > pg_catalog.now()))"
 
 static void
 build_reconcile(StringInfo sql)
@@ -690,29 +756,77 @@ build_reconcile(StringInfo sql)
 	 * sending it, and complete_reminder records it as sent.
 	 */
 	appendStringInfoString(sql,
-						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live THEN"
-						   " ar_credit.next_reminder_rec(c.due_date, CURRENT_DATE, c.last_level, $2, c.last_sent_on, 5,"
+						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live AND c.plan_id IS NULL THEN"
+						   " ar_credit.next_reminder_rec(c.due_date, $3, c.last_level, $2, c.last_sent_on, 5,"
 						   " c.amount) END AS n FROM " TR_CHANGED " AS c),"
-						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', claimed_until = NULL,"
+						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled',"
 						   " updated_at = pg_catalog.now() FROM c"
-						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL)"
+						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL"
+						   " AND (c.plan_id IS NULL OR NOT c.live)),"
+						   /*
+							* An invoice owed again (reopened) while a worker still holds the
+							* reminder its closing cancelled: that reminder is live again,
+							* still the worker's, rather than a new one of the same level
+							* that another worker could send too.
+							*/
+						   " rv AS (UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN h.suspend THEN 'suspended'"
+						   " ELSE 'claimed' END, amount_due = h.amount, due_date = h.due_date, updated_at = pg_catalog.now()"
+						   " FROM (SELECT DISTINCT ON (k.receivable_id) k.id, c.amount, c.due_date,"
+						   " (c.class = 'suspended' OR c.on_hold) AS suspend"
+						   " FROM c JOIN ar_credit.dunning_queue AS k ON k.receivable_id = c.id"
+						   " WHERE c.n IS NOT NULL AND c.prev_class NOT IN ('open', 'suspended')"
+						   " AND k.state = 'cancelled' AND k.claimed_by IS NOT NULL AND k.sent_at IS NULL"
+						   " AND k.claimed_until > pg_catalog.now()"
+						   " AND NOT EXISTS (SELECT 1 FROM ar_credit.dunning_queue AS l"
+						   " WHERE l.receivable_id = c.id AND l.state IN " LIVE ")"
+						   " ORDER BY k.receivable_id, k.id DESC) AS h WHERE q.id = h.id RETURNING q.receivable_id)"
 						   " INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key,"
 						   " level, channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 						   " SELECT c.id, $1, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label,"
 						   " (c.n).remind_on, c.due_date, c.amount, c.currency, $2,"
-						   " CASE WHEN c.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
-						   " FROM c WHERE c.n IS NOT NULL"
+						   " CASE WHEN c.class = 'suspended' OR c.on_hold THEN 'suspended' ELSE 'pending' END"
+						   " FROM c WHERE c.n IS NOT NULL AND c.id NOT IN (SELECT rv.receivable_id FROM rv)"
 						   " ON CONFLICT (receivable_id) WHERE state IN " LIVE
 						   " DO UPDATE SET invoice_key = EXCLUDED.invoice_key, customer_key = EXCLUDED.customer_key,"
 						   " amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,"
 						   " due_date = EXCLUDED.due_date, policy = EXCLUDED.policy,"
-						   " level = CASE WHEN q.state = 'claimed' THEN q.level ELSE EXCLUDED.level END,"
-						   " channel = CASE WHEN q.state = 'claimed' THEN q.channel ELSE EXCLUDED.channel END,"
-						   " label = CASE WHEN q.state = 'claimed' THEN q.label ELSE EXCLUDED.label END,"
-						   " remind_on = CASE WHEN q.state = 'claimed' THEN q.remind_on ELSE EXCLUDED.remind_on END,"
+						   " level = CASE WHEN " HELD " THEN q.level ELSE EXCLUDED.level END,"
+						   " channel = CASE WHEN " HELD " THEN q.channel ELSE EXCLUDED.channel END,"
+						   " label = CASE WHEN " HELD " THEN q.label ELSE EXCLUDED.label END,"
+						   " remind_on = CASE WHEN " HELD " THEN q.remind_on ELSE EXCLUDED.remind_on END,"
 						   " state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'"
-						   " WHEN q.state = 'claimed' THEN 'claimed' ELSE 'pending' END,"
+						   " WHEN " HELD " THEN 'claimed' ELSE 'pending' END,"
 						   " updated_at = pg_catalog.now()");
+}
+
+static void
+build_events(StringInfo sql)
+{
+	/*
+	 * Payments, and the alerts a change of habit raises where it happens
+	 * (SPEC section 9): a customer's first late payment, an open invoice's
+	 * due date moved later (a delay granted or asked for).  Each alert is
+	 * announced with NOTIFY ar_credit_alert, its id as payload.
+	 */
+	appendStringInfoString(sql,
+						   "WITH p AS (" PAYMENT_EVENT_INSERT(TR_CHANGED) " RETURNING customer_key, invoice_key, days_late,"
+						   " amount, currency, due_date, paid_on),"
+						   " a AS (INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)"
+						   /* one probe of the payment history per customer, not per payment */
+						   " SELECT f.customer_key, 'first_late_payment', $1, f.invoice_key,"
+						   " pg_catalog.jsonb_build_object('days_late', f.days_late, 'amount', f.amount, 'currency', f.currency,"
+						   " 'due_date', f.due_date, 'paid_on', f.paid_on)"
+						   " FROM (SELECT DISTINCT ON (p.customer_key) p.* FROM p WHERE p.days_late > 0 AND p.customer_key IS NOT NULL"
+						   " ORDER BY p.customer_key, p.paid_on, p.invoice_key) AS f WHERE NOT EXISTS"
+						   " (SELECT 1 FROM ar_credit.payment_event AS e WHERE e.customer_key = f.customer_key AND e.days_late > 0)"
+						   " UNION ALL"
+						   " SELECT c.customer_key, 'due_date_pushed', $1, c.item_key,"
+						   " pg_catalog.jsonb_build_object('from', c.prev_due, 'to', c.due_date, 'days', c.due_date - c.prev_due,"
+						   " 'amount', c.amount, 'currency', c.currency)"
+						   " FROM " TR_CHANGED " AS c WHERE c.live AND c.prev_class IN ('open', 'suspended')"
+						   " AND c.due_date > c.prev_due AND pg_catalog.isfinite(c.due_date)"
+						   " RETURNING id)"
+						   " SELECT pg_catalog.pg_notify('ar_credit_alert', a.id::pg_catalog.text) FROM a WHERE $2 IS NOT NULL");
 }
 
 static void
@@ -736,16 +850,21 @@ build_rename(StringInfo sql, TrackedRel *t, bool apply)
 	 * (PostgreSQL appends both when it queues the row's event).  Renamed
 	 * receivables are first set aside (gone), so that keys swapped within
 	 * a statement never collide; then each takes its new key unless another
-	 * live receivable has it.
+	 * live receivable has it.  With a key that is not unique, a key another
+	 * row still has keeps its receivable.
 	 */
 	if (!apply)
 		appendStringInfo(sql,
-						 "WITH o AS (SELECT row_number() OVER () AS n, m.k FROM %s AS m),"
+						 "WITH o AS (SELECT row_number() OVER () AS n, m.k, %s AS kept FROM %s AS m),"
 						 " w AS (SELECT row_number() OVER () AS n, m.k FROM %s AS m),"
-						 " p AS (SELECT o.k AS ok, w.k AS nk FROM o JOIN w USING (n) WHERE o.k IS DISTINCT FROM w.k)"
+						 " pr AS (SELECT o.n, o.k AS ok, w.k AS nk, o.kept FROM o JOIN w USING (n) WHERE o.k IS DISTINCT FROM w.k),"
+						 /* a key "kept" only by a row renamed into it (a swap) is not kept */
+						 " p AS (SELECT DISTINCT ON (pr.ok) pr.ok, pr.nk FROM pr"
+						 " WHERE NOT pr.kept OR EXISTS (SELECT 1 FROM pr AS x WHERE x.nk = pr.ok) ORDER BY pr.ok, pr.n)"
 						 " UPDATE ar_credit.receivable AS r SET gone = true FROM p"
 						 " WHERE r.source = $1 AND NOT r.gone AND r.item_key = p.ok AND $2 IS NOT NULL"
 						 " RETURNING r.id, p.nk",
+						 t->unique_key ? "false" : "m.kept",
 						 source(t, true, false), source(t, false, false));
 	else
 		appendStringInfo(sql,
@@ -812,6 +931,16 @@ build_sql(TrackedRel *t, TrackPlan kind)
 								   " WHERE r.source = $1 AND NOT r.gone AND $2 IS NOT NULL AND NOT EXISTS"
 								   " (SELECT 1 FROM " TR_MAPPED " AS m WHERE m.k OPERATOR(pg_catalog.=) r.item_key)"
 								   " RETURNING " CHANGED_COLS);
+			break;
+		case TP_EVENTS:
+			build_events(&sql);
+			break;
+		case TP_PLANS:
+			/* invoices under a payment plan: the plan's reminders (56_holds.sql) */
+			appendStringInfoString(&sql,
+								   "SELECT ar_credit.plan_requeue(pg_catalog.array_agg(c.id), $3) FROM " TR_CHANGED " AS c"
+								   " WHERE c.plan_id IS NOT NULL AND $1 IS NOT NULL AND $2 IS NOT NULL"
+								   " HAVING pg_catalog.count(*) > 0");
 			break;
 		case TP_RECONCILE:
 			build_reconcile(&sql);
@@ -894,7 +1023,7 @@ ar_track_register_row(const char *name, Relation rel, HeapTuple tuple)
 static SPIPlanPtr
 prepare(TrackedRel *t, const char *sql, int nargs)
 {
-	Oid			types[2] = {REGCLASSOID, TEXTOID};
+	Oid			types[3] = {REGCLASSOID, TEXTOID, DATEOID};
 	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
 	ListCell   *lc;
 
@@ -933,8 +1062,12 @@ run_sql_plan(SPIPlanPtr plan, Oid relid, const char *policy, const char *into)
 
 	if (OidIsValid(relid))
 	{
-		params = makeParamList(2);
-		params->numParams = 2;
+		params = makeParamList(3);
+		params->numParams = 3;
+		params->params[2].value = DateADTGetDatum(track_today);
+		params->params[2].ptype = DATEOID;
+		params->params[2].isnull = false;
+		params->params[2].pflags = PARAM_FLAG_CONST;
 		params->params[0].value = ObjectIdGetDatum(relid);
 		params->params[0].ptype = REGCLASSOID;
 		params->params[0].isnull = false;
@@ -974,14 +1107,14 @@ run_sql_plan(SPIPlanPtr plan, Oid relid, const char *policy, const char *into)
 uint64
 ar_track_run(TrackedRel *t, TrackPlan kind, const char *into)
 {
-	if (t->plans[kind] == NULL)
+	if (t->plans[track_bulk][kind] == NULL)
 	{
 		char	   *sql = build_sql(t, kind);
 
-		t->plans[kind] = prepare(t, sql, 2);
+		t->plans[track_bulk][kind] = prepare(t, sql, 3);
 		pfree(sql);
 	}
-	return run_sql_plan(t->plans[kind], t->root, t->policy, into);
+	return run_sql_plan(t->plans[track_bulk][kind], t->root, t->policy, into);
 }
 
 uint64
@@ -989,17 +1122,17 @@ ar_track_run_mapped(TrackedRel *t, TrackPlan kind, const char *into)
 {
 	if (!t->plain)
 		return ar_track_run(t, kind, into);
-	if (t->mapped_plans[kind] == NULL)
+	if (t->mapped_plans[track_bulk][kind] == NULL)
 	{
 		char	   *sql;
 
 		t->plain = false;
 		sql = build_sql(t, kind);
 		t->plain = true;
-		t->mapped_plans[kind] = prepare(t, sql, 2);
+		t->mapped_plans[track_bulk][kind] = prepare(t, sql, 3);
 		pfree(sql);
 	}
-	return run_sql_plan(t->mapped_plans[kind], t->root, t->policy, into);
+	return run_sql_plan(t->mapped_plans[track_bulk][kind], t->root, t->policy, into);
 }
 
 /* the mapping passes run as the table's owner: its expressions are its code */
@@ -1094,5 +1227,9 @@ ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 			return;
 	}
 	if (run(t, TP_UPSERT, TR_CHANGED) > 0)
+	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
+		(void) ar_track_run(t, TP_EVENTS, NULL);
+		(void) ar_track_run(t, TP_PLANS, NULL);
+	}
 }

@@ -14,7 +14,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(168);
+SELECT plan(167);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA aging_t;
@@ -113,10 +113,9 @@ SELECT is_strict('ar_credit', 'aging_bucket', ARRAY['date', 'date', 'integer[]']
 SELECT is_strict('ar_credit', 'aging_bucket_no', ARRAY['date', 'date', 'integer[]'], 'aging_bucket_no is strict');
 SELECT is_strict('ar_credit', 'dso', ARRAY['numeric', 'numeric', 'integer'], 'dso is strict');
 SELECT is_strict('ar_credit', 'cei', ARRAY['numeric', 'numeric', 'numeric', 'numeric'], 'cei is strict');
--- internal-state transition and combine functions must see NULL states
-SELECT isnt_strict('ar_credit', 'aging_transfn', ARRAY['internal', 'numeric', 'date', 'date'], 'aging_transfn is not strict');
-SELECT isnt_strict('ar_credit', 'aging_combinefn', ARRAY['internal', 'internal'], 'aging_combinefn is not strict');
-SELECT isnt_strict('ar_credit', 'kpi_combinefn', ARRAY['internal', 'internal'], 'kpi_combinefn is not strict');
+-- transition and combine functions must see NULL states (no initial value)
+SELECT isnt_strict('ar_credit', 'aging_transfn', ARRAY['aging_state', 'numeric', 'date', 'date'], 'aging_transfn is not strict');
+SELECT isnt_strict('ar_credit', 'aging_state_combine', ARRAY['aging_state', 'aging_state'], 'aging_state_combine is not strict');
 
 -- parallel safety of every aggregate and of each of its support functions
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text)
@@ -136,9 +135,9 @@ SELECT is(array_agg(f::regprocedure::text ORDER BY f::regprocedure::text) FILTER
   CROSS JOIN LATERAL unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn]::oid[]) AS f
   JOIN pg_proc pf ON pf.oid = f
  WHERE p.pronamespace = 'ar_credit'::regnamespace AND p.proname IN ('aging', 'avg_days_beyond_terms', 'paydex');
-SELECT is(count(*) FILTER (WHERE a.aggcombinefn <> 0 AND a.aggserialfn <> 0 AND a.aggdeserialfn <> 0
-                              AND a.aggtranstype = 'internal'::regtype),
-          4::bigint, 'the four aggregates have combine, serial and deserial functions (internal state)')
+SELECT is(count(*) FILTER (WHERE a.aggcombinefn = 'ar_credit.aging_state_combine'::regproc
+                              AND a.aggtranstype = 'ar_credit.aging_state'::regtype),
+          4::bigint, 'the four aggregates have a combine function and the state type aging_state (not internal)')
   FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
  WHERE p.pronamespace = 'ar_credit'::regnamespace AND p.proname IN ('aging', 'avg_days_beyond_terms', 'paydex');
 SELECT is(count(*)::int, 0, 'days_past_due, aging_bucket(_no), dso and cei are PARALLEL SAFE')

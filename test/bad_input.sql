@@ -15,7 +15,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(222);
+SELECT plan(224);
 
 CREATE SCHEMA bad_t;
 CREATE TABLE bad_t.backend AS SELECT pg_backend_pid() AS pid;
@@ -725,7 +725,10 @@ SELECT throws_ok($$SELECT ar_credit.fail_reminder(NULL, 'smtp down')$$, '22004',
                  'id must not be NULL', 'fail_reminder: NULL id');
 SELECT throws_ok($$SELECT ar_credit.fail_reminder(-1, repeat('e', 100000))$$, '22023',
                  'no reminder with id -1', 'fail_reminder: unknown id with a 100,000-character error');
-SELECT is(ar_credit.complete_reminder(NULL)::text, NULL, 'complete_reminder: NULL id does nothing (STRICT)');
+SELECT throws_ok($$SELECT ar_credit.complete_reminder(NULL)$$, '22004', 'id must not be NULL',
+                 'complete_reminder: NULL id (0.3.0: 22004 like fail_reminder; it was STRICT)');
+SELECT throws_ok($$SELECT ar_credit.complete_reminders(NULL)$$, '22004', 'ids must not be NULL nor contain NULL', 'complete_reminders: NULL ids');
+SELECT throws_ok($$SELECT ar_credit.fail_reminders(ARRAY[NULL::bigint], 'x')$$, '22004', NULL, 'fail_reminders: a NULL id');
 
 -- =====================================================================
 -- 11. the backend survived all of the above

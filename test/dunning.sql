@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(289);
+SELECT plan(299);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -639,6 +639,12 @@ SET LOCAL ROLE dunning_t_worker;
 SELECT ok((SELECT count(*) FROM ar_credit.dunning_due) > 0, 'worker: reads dunning_due');
 SELECT lives_ok($$SELECT ar_credit.complete_reminder(c.id) FROM ar_credit.claim_reminders(1, 'sec') AS c$$,
                 'worker: claims and completes');
+RESET ROLE;
+SET SESSION AUTHORIZATION dunning_t_worker;
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1, 'sec', '5 minutes', current_date + 60)$$, '42501', NULL,
+                 'Regression (issue 18): a worker cannot claim months ahead');
+RESET SESSION AUTHORIZATION;
+SET LOCAL ROLE dunning_t_worker;
 SELECT lives_ok($$SELECT ar_credit.fail_reminder(c.id, 'boom') FROM ar_credit.claim_reminders(1, 'sec') AS c$$,
                 'worker: claims and fails');
 SELECT throws_ok($$INSERT INTO ar_credit.dunning_step (policy, level, offset_days, channel, label) VALUES ('x', 1, 1, 'email', 'x')$$,
@@ -677,8 +683,8 @@ SELECT is(has_table_privilege('public', 'ar_credit.dunning_queue', p), false,
 SELECT is(has_table_privilege('public', t, 'INSERT,UPDATE,DELETE'), false, 'PUBLIC cannot write ' || t)
   FROM unnest(ARRAY['ar_credit.dunning_step', 'ar_credit.tracked_table']) AS t;
 SELECT is(has_function_privilege('public', f, 'EXECUTE'), false, 'PUBLIC cannot execute ' || f)
-  FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date)', 'ar_credit.complete_reminder(bigint)',
-                    'ar_credit.fail_reminder(bigint, text)', 'ar_credit.complete_reminders(bigint[], text)',
+  FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date, text[])', 'ar_credit.complete_reminder(bigint, text, text)',
+                    'ar_credit.fail_reminder(bigint, text)', 'ar_credit.complete_reminders(bigint[], text, text)',
                     'ar_credit.fail_reminders(bigint[], text)', 'ar_credit.track_internal(regclass, regclass, jsonb)',
                     'ar_credit.dunning_resync(regclass)']) AS f;
 -- track() and untrack() are the table owner's: anyone may call them, they check ownership
@@ -699,7 +705,40 @@ SELECT is((SELECT count(*) FROM pg_proc
               AND NOT coalesce(proconfig::text LIKE '%search_path=%', false)), 0::bigint,
           'every SECURITY DEFINER function pins search_path');
 SELECT is(current_setting('ar_credit.notify'), 'off', 'ar_credit.notify is off by default');
+-- Regression (issue 18): a leaky function showed rows dunning_due hides
+SELECT is((SELECT count(*) FROM pg_class WHERE relnamespace = 'ar_credit'::regnamespace AND relkind = 'v'
+             AND NOT coalesce(reloptions @> ARRAY['security_barrier=true'], false)), 0::bigint,
+          'every view of ar_credit is a security barrier');
+-- Regression (issue 18): deleting a policy in use made every write to the tracked table fail
+CREATE TABLE dunning_t.strict_inv (no int PRIMARY KEY, due date, amt numeric);
+SELECT ar_credit.track('dunning_t.strict_inv', 'no', 'due', 'amt', policy => 'strict');
+SELECT throws_ok($$DELETE FROM ar_credit.dunning_step WHERE policy = 'strict'$$, '23503',
+                 'dunning policy "strict" is used by dunning_t.strict_inv', 'a policy in use cannot be deleted, the tables named');
+SELECT lives_ok($$DELETE FROM ar_credit.dunning_step WHERE policy = 'strict' AND level = 6$$,
+                'one step of a policy in use can be deleted');
 SELECT is(dunning_t.dup_live(), 0::bigint, 'in the end, still at most one live reminder per invoice');
+
+-- claims by channel, one letter per customer, and what a worker may not ask
+CREATE TABLE dunning_t.letters (no text PRIMARY KEY, cust text, due date, amt numeric, cur text);
+SELECT ar_credit.track('dunning_t.letters', 'no', 'due', 'amt', customer_column => 'cust', currency_column => 'cur');
+UPDATE ar_credit.dunning_queue SET state = 'cancelled' WHERE state IN ('pending', 'claimed');
+INSERT INTO dunning_t.letters VALUES ('L1', 'zed', current_date - 2, 10, 'EUR'), ('L2', 'zed', current_date - 3, 20, 'EUR'),
+                                     ('L3', 'zed', current_date - 3, 5, 'USD'), ('L4', 'yan', current_date - 20, 40, 'EUR');
+UPDATE ar_credit.dunning_queue SET channel = 'letter' WHERE invoice_key = 'L4' AND state = 'pending';
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'c1', '5 minutes', current_date, ARRAY['sms'])), 0::bigint,
+          'claim_reminders by channel: no sms due');
+SELECT results_eq($$SELECT customer_key, channel, cardinality(ids), total_due, currency
+                      FROM ar_credit.claim_customer_reminders(10, 'c2', channels => ARRAY['email']) ORDER BY 1, 2, 5$$,
+                  $$VALUES ('zed', 'email', 2, 30::numeric, 'EUR'), ('zed', 'email', 1, 5::numeric, 'USD')$$,
+                  'claim_customer_reminders: one letter per customer, channel and currency, with its total');
+SELECT results_eq($$SELECT customer_key, channel, cardinality(ids) FROM ar_credit.claim_customer_reminders(10, 'c3')$$,
+                  $$VALUES ('yan', 'letter', 1)$$, 'the other worker gets the rest');
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1, 'w', '100000 years')$$, '22023', NULL,
+                 'Regression (issue 18): a lease of 100,000 years is refused');
+SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1, repeat('w', 1000000))$$, '22023', NULL,
+                 'Regression (issue 18): a 1,000,000-character worker name is refused');
+SELECT lives_ok($$SELECT * FROM ar_credit.claim_reminders(1, 'w', '5 minutes', current_date + 30)$$,
+                'a superuser''s session may claim ahead (tests, replays)');
 
 -- TRUNCATE of a tracked table settles its reminders
 CREATE TABLE dunning_t.trunc_inv (no int PRIMARY KEY, due date, amt numeric);

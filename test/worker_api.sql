@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(51);
+SELECT plan(55);
 
 CREATE SCHEMA wapi;
 -- ---------------------------------------------------------------------
@@ -30,6 +30,12 @@ SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'w4')), 10::bigint
 SELECT cmp_ok((SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables
                 WHERE relid = 'ar_credit.dunning_queue'::regclass) - (SELECT n FROM wapi_reads), '<', 200::bigint,
               'claiming 10 read fewer than 200 queue rows, not the 3,000 due (the ordered index scan, no sort)');
+SET LOCAL enable_sort = off;
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(1, 'w4')), 1::bigint, 'one more claimed');
+SELECT is(current_setting('enable_sort'), 'off', 'claim_reminders leaves the caller''s enable_sort as it was (off)');
+SET LOCAL enable_sort = on;
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(1, 'w4')), 1::bigint, 'and one more');
+SELECT is(current_setting('enable_sort'), 'on', 'claim_reminders leaves the caller''s enable_sort as it was (on)');
 DELETE FROM wapi.big;   -- their reminders cancelled: out of the way
 
 CREATE TABLE wapi.a (no text PRIMARY KEY, cust text, due date, amount numeric(12,2), status text);
@@ -105,9 +111,9 @@ SELECT is(wapi.hist('wapi.a'), wapi.hist('wapi.b'), 'a retried completion queues
 SELECT is(ar_credit.complete_reminders('{}'), 0, 'an empty batch: 0');
 
 -- errors: the whole batch is refused, nothing changes
-SELECT throws_ok($$SELECT ar_credit.complete_reminders(NULL)$$, '22004', 'ids must not be NULL',
+SELECT throws_ok($$SELECT ar_credit.complete_reminders(NULL)$$, '22004', 'ids must not be NULL nor contain NULL',
                  'complete_reminders(NULL): 22004');
-SELECT lives_ok($$SELECT ar_credit.complete_reminder(NULL)$$, 'complete_reminder is STRICT: NULL does nothing');
+SELECT throws_ok($$SELECT ar_credit.complete_reminder(NULL)$$, '22004', NULL, 'complete_reminder(NULL): 22004');
 SELECT throws_ok($$SELECT ar_credit.complete_reminders(ARRAY[-42])$$, '22023', 'no reminder with id -42',
                  'complete_reminders of an unknown id: 22023 naming it');
 SELECT throws_ok(pg_catalog.format('SELECT ar_credit.complete_reminders(ARRAY[%s])', wapi.id_of('wapi.b', 'k7', 'pending')),
@@ -119,7 +125,7 @@ SELECT throws_ok(pg_catalog.format('SELECT ar_credit.complete_reminders(ARRAY[%s
 SELECT throws_ok(pg_catalog.format('SELECT ar_credit.complete_reminders(ARRAY[%s, -42])', wapi.id_of('wapi.b', 'k5')),
                  '22023', NULL, 'a batch mixing a claimed and an unknown id: 22023');
 SELECT throws_ok(pg_catalog.format('SELECT ar_credit.complete_reminders(ARRAY[%s, NULL])', wapi.id_of('wapi.b', 'k5')),
-                 '22023', NULL, 'a batch with a NULL element: 22023');
+                 '22004', NULL, 'a batch with a NULL element: 22004');
 SELECT is(wapi.hist('wapi.a'), wapi.hist('wapi.b'), 'refused batches changed nothing (k5 still claimed)');
 
 -- ---------------------------------------------------------------------
@@ -160,7 +166,7 @@ SELECT results_eq($$SELECT invoice_key, state, attempts, last_error, outcome FRO
                   'b: k5 failed after ar_credit.max_attempts = 3; k6 sent with its outcome and its next level queued');
 
 -- errors
-SELECT throws_ok($$SELECT ar_credit.fail_reminders(NULL, 'x')$$, '22004', 'ids must not be NULL', 'fail_reminders(NULL, ...): 22004');
+SELECT throws_ok($$SELECT ar_credit.fail_reminders(NULL, 'x')$$, '22004', 'ids must not be NULL nor contain NULL', 'fail_reminders(NULL, ...): 22004');
 SELECT throws_ok($$SELECT ar_credit.fail_reminder(NULL, 'x')$$, '22004', NULL, 'fail_reminder(NULL, ...): 22004');
 SELECT throws_ok($$SELECT ar_credit.fail_reminders(ARRAY[-42], 'x')$$, '22023', 'no reminder with id -42',
                  'fail_reminders of an unknown id: 22023 naming it');
@@ -195,7 +201,7 @@ SELECT is((SELECT string_agg(pg_catalog.format('%s:L%s:%s', state, level, coales
 -- ---------------------------------------------------------------------
 CREATE ROLE wapi_worker IN ROLE ar_credit_worker;
 CREATE ROLE wapi_nobody;
-SELECT ok(has_function_privilege('wapi_worker', 'ar_credit.complete_reminders(bigint[], text)', 'EXECUTE')
+SELECT ok(has_function_privilege('wapi_worker', 'ar_credit.complete_reminders(bigint[], text, text)', 'EXECUTE')
           AND has_function_privilege('wapi_worker', 'ar_credit.fail_reminders(bigint[], text)', 'EXECUTE'),
           'ar_credit_worker may execute complete_reminders and fail_reminders');
 SET LOCAL ROLE wapi_nobody;

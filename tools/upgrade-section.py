@@ -7,7 +7,7 @@ definitions in both stay the same (test/upgrade.sh compares the catalogues).
 
 The section is: upgrade/src/0.3.0-dunning-prologue.sql (the 0.2.0 tables set
 aside), the objects of scripts/50_dunning.sql from ar_credit.clip() on and
-all of scripts/55_tracking.sql with CREATE FUNCTION as CREATE OR REPLACE,
+all of scripts/55_tracking.sql and 56_holds.sql with CREATE FUNCTION as CREATE OR REPLACE,
 then upgrade/src/0.3.0-dunning-epilogue.sql (the rows copied over).  Once
 0.3.0 is released the update script is frozen and this tool retires."""
 import os
@@ -35,6 +35,7 @@ dunning = dunning[dunning.index('CREATE FUNCTION ar_credit.clip('):]
 section = ('-- ---------------------------------------------------------------------\n\n'
            + read('upgrade', 'src', '0.3.0-dunning-prologue.sql') + '\n'
            + body(dunning) + '\n' + body(read('scripts', '55_tracking.sql')) + '\n'
+           + body(read('scripts', '56_holds.sql')) + '\n'
            + read('upgrade', 'src', '0.3.0-dunning-epilogue.sql'))
 text = read('upgrade', 'ar_credit--0.2.0--0.3.0.sql')
 a = text.index(BEGIN) + len(BEGIN)

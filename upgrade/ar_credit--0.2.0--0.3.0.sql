@@ -47,6 +47,171 @@ COMMENT ON CAST (pg_catalog.varchar AS ar_credit.payment_terms) IS
 -- 20 aging (SPEC section 11 / issue 16: aggregate states Citus can combine)
 -- ---------------------------------------------------------------------
 
+-- The aggregates' state becomes ar_credit.aging_state instead of internal
+-- (doc/scale-out.md).  An aggregate's state type cannot be altered: the four
+-- aggregates and their support functions are dropped and created again (a
+-- user view that calls them must be dropped before the update and created
+-- again after it; the update stops first, naming those views).
+DO $$
+DECLARE
+    users text;
+BEGIN
+    -- a view depends on them through its rewrite rule: name the view
+    SELECT pg_catalog.string_agg(DISTINCT coalesce('view ' OPERATOR(pg_catalog.||) r.ev_class::pg_catalog.regclass::pg_catalog.text,
+                                                   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)), ', ')
+      INTO users
+      FROM pg_catalog.pg_depend AS d
+      LEFT JOIN pg_catalog.pg_rewrite AS r
+        ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+       AND r.oid OPERATOR(pg_catalog.=) d.objid
+     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+       AND d.deptype OPERATOR(pg_catalog.=) 'n'
+       AND d.refobjid OPERATOR(pg_catalog.=) ANY (ARRAY[
+             'ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[])'::pg_catalog.regprocedure,
+             'ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date)'::pg_catalog.regprocedure,
+             'ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4)'::pg_catalog.regprocedure,
+             'ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4)'::pg_catalog.regprocedure]::pg_catalog.oid[]);
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot update ar_credit: % use the aggregates aging, paydex or avg_days_beyond_terms', users
+            USING ERRCODE = '2BP01',
+                  DETAIL = 'Version 0.3.0 gives these aggregates a new state type, which needs them dropped and created again.',
+                  HINT = 'Save the definitions of those objects, drop them, run ALTER EXTENSION ar_credit UPDATE, then create them again.';
+    END IF;
+END
+$$;
+DROP AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[]);
+DROP AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date);
+DROP AGGREGATE ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4);
+DROP AGGREGATE ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4);
+DROP FUNCTION ar_credit.aging_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.date,
+                                      pg_catalog.date, pg_catalog.int4[]);
+DROP FUNCTION ar_credit.aging_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.date, pg_catalog.date);
+DROP FUNCTION ar_credit.aging_finalfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.aging_combinefn(pg_catalog.internal, pg_catalog.internal);
+DROP FUNCTION ar_credit.aging_serialfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.aging_deserialfn(pg_catalog.bytea, pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_beyond_terms_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.int4);
+DROP FUNCTION ar_credit.kpi_signed_days_transfn(pg_catalog.internal, pg_catalog.numeric, pg_catalog.int4);
+DROP FUNCTION ar_credit.kpi_avg_days_finalfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_paydex_finalfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_combinefn(pg_catalog.internal, pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_serialfn(pg_catalog.internal);
+DROP FUNCTION ar_credit.kpi_deserialfn(pg_catalog.bytea, pg_catalog.internal);
+
+-- The state of the aggregates: a real type, not internal, so that Citus can
+-- compute partial aggregates on the nodes that hold the rows and combine them
+-- where the query runs (it ships a partial state as its text form).
+CREATE TYPE ar_credit.aging_state;
+CREATE FUNCTION ar_credit.aging_state_in(pg_catalog.cstring)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_in(pg_catalog.cstring) IS
+    'text input of aging_state (partial aggregate states shipped between nodes)';
+CREATE FUNCTION ar_credit.aging_state_out(ar_credit.aging_state)
+RETURNS pg_catalog.cstring AS 'MODULE_PATHNAME', 'aging_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_out(ar_credit.aging_state) IS
+    'text output of aging_state: "aging {bounds} total ..." or "kpi amount weighted", - for an empty total';
+CREATE TYPE ar_credit.aging_state (
+    INPUT = ar_credit.aging_state_in,
+    OUTPUT = ar_credit.aging_state_out,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = plain
+);
+COMMENT ON TYPE ar_credit.aging_state IS
+    'transition state of aging, avg_days_beyond_terms and paydex: exact per-bucket sums';
+
+CREATE FUNCTION ar_credit.aging_state_combine(ar_credit.aging_state, ar_credit.aging_state)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_state_combine(ar_credit.aging_state, ar_credit.aging_state) IS
+    'combine function of aging, avg_days_beyond_terms and paydex (parallel query, Citus)';
+
+-- aging(amount, due, as_of [, bounds]) -> numeric[]
+CREATE FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                        pg_catalog.date, pg_catalog.int4[])
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                           pg_catalog.date, pg_catalog.int4[]) IS
+    'transition function of aging(amount, due, as_of, bounds)';
+CREATE FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                        pg_catalog.date)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'aging_transfn_default'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.date,
+                                           pg_catalog.date) IS
+    'transition function of aging(amount, due, as_of)';
+CREATE FUNCTION ar_credit.aging_finalfn(ar_credit.aging_state)
+RETURNS pg_catalog.numeric[] AS 'MODULE_PATHNAME', 'aging_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.aging_finalfn(ar_credit.aging_state) IS
+    'final function of aging: the bucket totals';
+
+CREATE AGGREGATE ar_credit.aging(amount pg_catalog.numeric, due pg_catalog.date, as_of pg_catalog.date,
+                                 bounds pg_catalog.int4[]) (
+    SFUNC = ar_credit.aging_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.aging_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date, pg_catalog.int4[]) IS
+    'amount per aging bucket: {current, up to bounds[1], ..., beyond the last bound}; NULL rows skipped, NULL without rows';
+
+CREATE AGGREGATE ar_credit.aging(amount pg_catalog.numeric, due pg_catalog.date, as_of pg_catalog.date) (
+    SFUNC = ar_credit.aging_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.aging_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.aging(pg_catalog.numeric, pg_catalog.date, pg_catalog.date) IS
+    'amount per aging bucket {current, 1-30, 31-60, 61-90, >90}; NULL rows skipped, NULL without rows';
+
+-- collection KPIs
+CREATE FUNCTION ar_credit.kpi_beyond_terms_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'kpi_beyond_terms_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_beyond_terms_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4) IS
+    'transition function of avg_days_beyond_terms (days clamped at 0)';
+CREATE FUNCTION ar_credit.kpi_signed_days_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4)
+RETURNS ar_credit.aging_state AS 'MODULE_PATHNAME', 'kpi_signed_days_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_signed_days_transfn(ar_credit.aging_state, pg_catalog.numeric, pg_catalog.int4) IS
+    'transition function of paydex (signed days)';
+CREATE FUNCTION ar_credit.kpi_avg_days_finalfn(ar_credit.aging_state)
+RETURNS pg_catalog.numeric AS 'MODULE_PATHNAME', 'kpi_avg_days_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_avg_days_finalfn(ar_credit.aging_state) IS
+    'final function of avg_days_beyond_terms';
+CREATE FUNCTION ar_credit.kpi_paydex_finalfn(ar_credit.aging_state)
+RETURNS pg_catalog.int4 AS 'MODULE_PATHNAME', 'kpi_paydex_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.kpi_paydex_finalfn(ar_credit.aging_state) IS
+    'final function of paydex';
+
+CREATE AGGREGATE ar_credit.avg_days_beyond_terms(amount pg_catalog.numeric, days_late pg_catalog.int4) (
+    SFUNC = ar_credit.kpi_beyond_terms_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.kpi_avg_days_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.avg_days_beyond_terms(pg_catalog.numeric, pg_catalog.int4) IS
+    'amount-weighted average days beyond terms (early payments count as 0), 2 decimals; rows with amount <= 0 ignored';
+
+CREATE AGGREGATE ar_credit.paydex(amount pg_catalog.numeric, days_late pg_catalog.int4) (
+    SFUNC = ar_credit.kpi_signed_days_transfn,
+    STYPE = ar_credit.aging_state,
+    FINALFUNC = ar_credit.kpi_paydex_finalfn,
+    COMBINEFUNC = ar_credit.aging_state_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE ar_credit.paydex(pg_catalog.numeric, pg_catalog.int4) IS
+    'payment index 1-100 from amount-weighted days late: 100 = 30 days early, 80 = on time, 50 = 30 late, 20 = 120+ late';
+
 -- ---------------------------------------------------------------------
 -- 50 dunning (SPEC sections 7 and 10: tracking any finance table, workers)
 -- ---------------------------------------------------------------------
@@ -61,12 +226,15 @@ DROP EVENT TRIGGER ar_credit_sql_drop;
 DROP FUNCTION ar_credit.track(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name,
                               pg_catalog.name, pg_catalog.name, pg_catalog.text);
 DROP FUNCTION ar_credit.dunning_resync(pg_catalog.regclass, pg_catalog.name);
+-- gain arguments (outcome, note)
+DROP FUNCTION ar_credit.complete_reminder(pg_catalog.int8);
 -- returns the queue's row type, which is replaced
 DROP FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date);
 -- the tracking trigger writes as the extension's owner now: writers need no grant
 REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.tracked_table FROM ar_credit_writer;
 REVOKE ALL ON SEQUENCE ar_credit.dunning_queue_id_seq FROM ar_credit_writer;
 ALTER TABLE ar_credit.dunning_queue RENAME TO dunning_queue_0_2;
+ALTER TABLE ar_credit.dunning_queue_0_2 RENAME CONSTRAINT dunning_queue_state_check TO dunning_queue_0_2_state_check;
 ALTER INDEX ar_credit.dunning_queue_pkey RENAME TO dunning_queue_0_2_pkey;
 ALTER INDEX ar_credit.dunning_queue_live RENAME TO dunning_queue_0_2_live;
 ALTER INDEX ar_credit.dunning_queue_todo RENAME TO dunning_queue_0_2_todo;
@@ -96,7 +264,7 @@ RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'receivable_is_status_word'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.is_status_word(pg_catalog.text) IS
-    'true for a class name (open, closed, suspended, ignored, paid, credit) or a word of the status vocabulary: what a status_map may map to';
+    'true for a word of the status vocabulary, class names included (open, closed, suspended, ignored, paid): what a status_map may map to; not credit, which only a negative amount makes';
 
 CREATE OR REPLACE FUNCTION ar_credit.currency_exponent(currency pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -112,12 +280,62 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.minor_to_major(pg_catalog.numeric, pg_catalog.text) IS
     'an amount in the minor unit of its currency (cents) in major units: 12000 EUR cents = 120.00, 12000 JPY = 12000';
 
+-- A mapped date column as a date: dates as they are, timestamps by their date,
+-- timestamptz in ar_credit.timezone (fixed per database, so a writer's
+-- TimeZone never moves a due date)
+CREATE OR REPLACE FUNCTION ar_credit.as_date(d pg_catalog.date)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN d;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.date) IS 'a mapped date column as a date: itself';
+CREATE OR REPLACE FUNCTION ar_credit.as_date(ts pg_catalog.timestamp)
+RETURNS pg_catalog.date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ts::pg_catalog.date;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamp) IS 'a mapped timestamp column as a date: its date';
+CREATE OR REPLACE FUNCTION ar_credit.as_date(ts pg_catalog.timestamptz)
+RETURNS pg_catalog.date
+AS 'MODULE_PATHNAME', 'receivable_as_date_tz'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.as_date(pg_catalog.timestamptz) IS
+    'a mapped timestamptz column as a date: its date in ar_credit.timezone (default UTC), whatever the session''s TimeZone';
+
 CREATE OR REPLACE FUNCTION ar_credit.qualified_name(rel pg_catalog.regclass)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'receivable_qualified_name'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.qualified_name(pg_catalog.regclass) IS
     'schema.table of a relation, quoted where needed, whatever the search_path: the source column of the views';
+
+-- A policy a tracked table uses cannot disappear: every write to that table
+-- would fail in the trigger (unknown policy), a failure only we could fix.
+CREATE OR REPLACE FUNCTION ar_credit.dunning_step_in_use()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone record;
+BEGIN
+    SELECT t.policy, pg_catalog.string_agg(ar_credit.qualified_name(t.relid), ', ' ORDER BY t.relid::pg_catalog.text) AS tables
+      INTO gone
+      FROM ar_credit.tracked_table AS t
+     WHERE NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = t.policy)
+     GROUP BY t.policy
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dunning policy "%" is used by %', ar_credit.clip(gone.policy), gone.tables
+              USING ERRCODE = '23503',
+                    HINT = 'Track those tables with another policy first (ar_credit.track(..., policy => ...)).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.dunning_step_in_use() IS
+    'statement trigger of dunning_step: refuses to remove the last step of a policy a tracked table uses';
+CREATE TRIGGER dunning_step_in_use
+    AFTER UPDATE OR DELETE OR TRUNCATE ON ar_credit.dunning_step
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.dunning_step_in_use();
 
 -- ---------------------------------------------------------------------
 -- the queue
@@ -163,13 +381,44 @@ CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
 
+-- Every exchange with a customer (SPEC section 9): the reminders workers
+-- send (complete_reminder writes them) and the calls, letters and visits
+-- users record.  Append-only: nobody is granted UPDATE or DELETE.
+CREATE TABLE ar_credit.contact_log (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text,
+    customer_key pg_catalog.text,
+    channel      pg_catalog.text NOT NULL
+                 CHECK (channel OPERATOR(pg_catalog.=) ANY (ARRAY['email', 'sms', 'phone', 'letter', 'registered_letter',
+                                                                  'collection', 'visit', 'portal', 'other'])),
+    direction    pg_catalog.text NOT NULL DEFAULT 'out'
+                 CHECK (direction OPERATOR(pg_catalog.=) ANY (ARRAY['out', 'in'])),
+    outcome      pg_catalog.text,
+    note         pg_catalog.text,
+    by_role      pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    reminder_id  pg_catalog.int8,
+    subject      pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.contact_log IS
+    'every exchange with a customer: reminders sent (written by complete_reminder(s)) and the calls, letters and visits users record; append-only';
+COMMENT ON COLUMN ar_credit.contact_log.direction IS 'out (we wrote or called) or in (the customer did)';
+COMMENT ON COLUMN ar_credit.contact_log.by_role IS 'the login role that recorded it (the worker, the collector)';
+COMMENT ON COLUMN ar_credit.contact_log.reminder_id IS 'the dunning_queue reminder it records, if any';
+COMMENT ON COLUMN ar_credit.contact_log.subject IS 'what it was about (the reminder''s label for a reminder)';
+CREATE INDEX contact_log_customer ON ar_credit.contact_log (customer_key, at);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.contact_log', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.contact_log', 'id'), '');
+
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
 -- ---------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
                                           worker pg_catalog.text DEFAULT CURRENT_USER,
                                           lease pg_catalog.interval DEFAULT '5 minutes',
-                                          as_of pg_catalog.date DEFAULT CURRENT_DATE)
+                                          as_of pg_catalog.date DEFAULT CURRENT_DATE,
+                                          channels pg_catalog.text[] DEFAULT NULL)
 RETURNS SETOF ar_credit.dunning_queue
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -177,9 +426,11 @@ SET search_path = pg_catalog, pg_temp
 -- rows.  When the statistics say few rows are due (a queue never analysed,
 -- or a day's reminders falling due at once), the planner prefers to fetch
 -- every due row and sort them, for each claim: a backlog of n rows then
--- costs n per claim.  Sorting is off for this function's one query, so the
--- ordered index scan is the plan whatever the statistics.
-SET enable_sort = off
+-- costs n per claim.  Sorting is turned off for the claim's query below, so
+-- the ordered index scan is the plan whatever the statistics; this clause
+-- scopes that to the function (the caller's setting comes back on return)
+-- and leaves check_claim and process_holds with sorting on.
+SET enable_sort = on
 AS $$
 BEGIN
     IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
@@ -188,12 +439,13 @@ BEGIN
     IF batch < 1 THEN
         RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
     END IF;
-    IF lease <= interval '0' THEN
-        RAISE EXCEPTION 'lease must be a positive interval, not %', lease USING ERRCODE = '22023';
-    END IF;
     IF NOT pg_catalog.isfinite(as_of) THEN
         RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
     END IF;
+    PERFORM ar_credit.check_claim(worker, lease, as_of);
+    -- promises whose date passed unpaid are broken before anything is claimed
+    PERFORM ar_credit.process_holds(as_of);
+    PERFORM pg_catalog.set_config('enable_sort', 'off', true);
     RETURN QUERY
     WITH c AS (
         SELECT q.id
@@ -202,6 +454,7 @@ BEGIN
            AND q.remind_on <= claim_reminders.as_of
            AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
                 OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           AND (channels IS NULL OR q.channel = ANY (channels))
          ORDER BY q.remind_on, q.id
          LIMIT batch
            FOR UPDATE SKIP LOCKED)
@@ -213,8 +466,103 @@ BEGIN
     RETURNING q.*;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
-    'leases up to batch due reminders to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again';
+COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+    'leases up to batch due reminders (of the given channels) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
+
+-- One letter per customer and channel (SPEC section 9): the due reminders of
+-- up to batch customer/channel groups, each group claimed whole by one worker
+-- (a transaction-scoped advisory lock per group keeps two workers from
+-- splitting a letter).
+CREATE OR REPLACE FUNCTION ar_credit.claim_customer_reminders(batch pg_catalog.int4 DEFAULT 10,
+                                                   worker pg_catalog.text DEFAULT CURRENT_USER,
+                                                   lease pg_catalog.interval DEFAULT '5 minutes',
+                                                   as_of pg_catalog.date DEFAULT CURRENT_DATE,
+                                                   channels pg_catalog.text[] DEFAULT NULL,
+                                                   OUT customer_key pg_catalog.text, OUT channel pg_catalog.text,
+                                                   OUT ids pg_catalog.int8[], OUT total_due pg_catalog.numeric,
+                                                   OUT currency pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
+        RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF batch < 1 THEN
+        RAISE EXCEPTION 'batch must be positive, not %', batch USING ERRCODE = '22023';
+    END IF;
+    IF NOT pg_catalog.isfinite(as_of) THEN
+        RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
+    END IF;
+    PERFORM ar_credit.check_claim(worker, lease, as_of);
+    PERFORM ar_credit.process_holds(as_of);
+    RETURN QUERY
+    WITH due AS (
+        SELECT q.id, q.customer_key, q.channel, q.currency, q.amount_due, q.remind_on
+          FROM ar_credit.dunning_queue AS q
+         WHERE q.state IN ('pending', 'claimed')
+           AND q.remind_on <= claim_customer_reminders.as_of
+           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
+                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           AND (channels IS NULL OR q.channel = ANY (channels))),
+    g AS (
+        -- the lock is tried group by group, in order, until batch are held
+        SELECT o.customer_key, o.channel, o.currency
+          FROM (SELECT d.customer_key, d.channel, d.currency, pg_catalog.min(d.remind_on) AS first_on
+                  FROM due AS d
+                 GROUP BY d.customer_key, d.channel, d.currency
+                 ORDER BY 4, 1, 2, 3) AS o
+         WHERE pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('ar_credit letter ' || COALESCE(o.customer_key, '')
+                                                                         || ' ' || o.channel || ' ' || COALESCE(o.currency, '')))
+         LIMIT batch),
+    c AS (
+        SELECT q.id
+          FROM ar_credit.dunning_queue AS q
+          JOIN due AS d ON d.id = q.id
+          JOIN g ON g.customer_key IS NOT DISTINCT FROM d.customer_key AND g.channel = d.channel
+                AND g.currency IS NOT DISTINCT FROM d.currency
+           FOR UPDATE OF q SKIP LOCKED),
+    u AS (
+        UPDATE ar_credit.dunning_queue AS q
+           SET state = 'claimed', claimed_by = claim_customer_reminders.worker,
+               claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
+          FROM c
+         WHERE q.id = c.id
+        RETURNING q.id, q.customer_key, q.channel, q.currency, q.amount_due)
+    SELECT u.customer_key, u.channel, pg_catalog.array_agg(u.id ORDER BY u.id), pg_catalog.sum(u.amount_due), u.currency
+      FROM u
+     GROUP BY u.customer_key, u.channel, u.currency
+     ORDER BY u.customer_key, u.channel;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+    'claims the due reminders of up to batch customers, grouped by customer, channel and currency: one letter each (ids to complete, total due)';
+
+-- What a worker may ask of claim_reminders: a name of reasonable length, a
+-- lease of at most a day (an expired lease is how a lost reminder comes
+-- back), nothing due later than today unless it is a superuser's session.
+CREATE OR REPLACE FUNCTION ar_credit.check_claim(worker pg_catalog.text, lease pg_catalog.interval, as_of pg_catalog.date)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.length(worker) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION 'worker must be a name of 1 to 200 characters, not %', ar_credit.clip(worker) USING ERRCODE = '22023';
+    END IF;
+    IF lease <= interval '0' OR lease > interval '1 day' THEN
+        RAISE EXCEPTION 'lease must be a positive interval of at most a day, not %', lease USING ERRCODE = '22023',
+              HINT = 'A reminder whose lease expires is claimed again: that is how a worker''s crash loses nothing.';
+    END IF;
+    IF as_of > CURRENT_DATE AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = SESSION_USER) THEN
+        RAISE EXCEPTION 'as_of must not be later than today (%), not %', CURRENT_DATE, as_of USING ERRCODE = '42501',
+              HINT = 'Workers send what is due; only a superuser''s session may claim ahead (tests, replays).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date) IS
+    'what claim_reminders and claim_customer_reminders refuse: a worker name of more than 200 characters, a lease of more than a day, claiming ahead of today (but for a superuser)';
 
 -- Completion, set-based.  The invoices' receivables are locked first, in id
 -- order, as the tracking trigger locks them before it touches the queue:
@@ -223,7 +571,8 @@ COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, 
 -- and a level is never queued twice.  A reminder the trigger cancelled or
 -- suspended while a worker held it was still sent by that worker: it is
 -- recorded as sent.
-CREATE OR REPLACE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION ar_credit.complete_reminders(ids pg_catalog.int8[], outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -231,9 +580,10 @@ AS $$
 DECLARE
     bad record;
     n pg_catalog.int4;
+    planned pg_catalog.int8[];
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     PERFORM 1 FROM ar_credit.receivable AS r
      WHERE r.id IN (SELECT q.receivable_id FROM ar_credit.dunning_queue AS q WHERE q.id = ANY (ids))
@@ -259,38 +609,69 @@ BEGIN
          WHERE q.id = ANY (ids)
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
-        RETURNING q.receivable_id, q.level, q.policy),
+        RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label,
+                  q.due_date),
+    l AS (
+        INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
+                                           reminder_id, subject)
+        SELECT s.source, s.invoice_key, s.customer_key, s.channel, 'out', complete_reminders.outcome,
+               complete_reminders.note, s.id, s.label
+          FROM s),
     r AS (
         UPDATE ar_credit.receivable AS r
            SET last_level = GREATEST(r.last_level, s.level), last_sent_on = CURRENT_DATE, updated_at = pg_catalog.now()
           FROM (SELECT s.receivable_id, max(s.level) AS level, max(s.policy) AS policy FROM s GROUP BY 1) AS s
          WHERE r.id = s.receivable_id
         RETURNING r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.gone,
-                  r.last_level, s.policy),
+                  r.last_level, r.on_hold, r.plan_id, s.policy),
+    pl AS (
+        -- an instalment's reminder sent: the plan line remembers its level
+        UPDATE ar_credit.payment_plan_line AS l
+           SET reminded = GREATEST(l.reminded, s.level)
+          FROM s JOIN ar_credit.receivable AS rr ON rr.id = s.receivable_id
+         WHERE rr.plan_id IS NOT NULL AND l.plan_id = rr.plan_id AND l.due_date = s.due_date),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
         SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
                r.due_date, r.amount, r.currency, r.policy,
-               CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END
+               CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
                                                                         CURRENT_DATE, 5, r.amount) AS n) AS x
-         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND x.n IS NOT NULL
-        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO NOTHING)
-    SELECT pg_catalog.count(*) INTO n FROM s;
+         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
+        -- a live reminder already there (the invoice reopened while this one was
+        -- held) that lags behind the level just sent moves on to the next one
+        ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+           SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+               remind_on = EXCLUDED.remind_on, updated_at = pg_catalog.now()
+         WHERE q.level < EXCLUDED.level AND q.state <> 'claimed')
+    SELECT pg_catalog.count(*), (SELECT pg_catalog.array_agg(r.id) FROM r WHERE r.plan_id IS NOT NULL)
+      INTO n, planned FROM s;
+    -- under a payment plan, the plan says what comes next
+    IF planned IS NOT NULL THEN
+        PERFORM ar_credit.plan_requeue(planned, CURRENT_DATE);
+    END IF;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text) IS
-    'marks claimed reminders sent, in one pass, and queues each invoice''s next level while it is owed; returns how many were marked sent';
+COMMENT ON FUNCTION ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text) IS
+    'marks claimed reminders sent, in one pass, logs each in contact_log, and queues each invoice''s next level while it is owed; returns how many were marked sent';
 
-CREATE OR REPLACE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8)
+CREATE OR REPLACE FUNCTION ar_credit.complete_reminder(id pg_catalog.int8, outcome pg_catalog.text DEFAULT NULL,
+                                            note pg_catalog.text DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT FROM ar_credit.complete_reminders(ARRAY[id]) $$;
-COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8) IS
-    'marks a claimed reminder sent and queues the next level while the invoice is open';
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    PERFORM ar_credit.complete_reminders(ARRAY[id], outcome, note);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS
+    'marks a claimed reminder sent, logs it in contact_log with the outcome and note, and queues the next level while the invoice is open';
 
 CREATE OR REPLACE FUNCTION ar_credit.fail_reminders(ids pg_catalog.int8[], error pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -303,8 +684,8 @@ DECLARE
     bad record;
     n pg_catalog.int4;
 BEGIN
-    IF ids IS NULL THEN
-        RAISE EXCEPTION 'ids must not be NULL' USING ERRCODE = '22004';
+    IF ids IS NULL OR pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'ids must not be NULL nor contain NULL' USING ERRCODE = '22004';
     END IF;
     SELECT i.id, q.state INTO bad
       FROM pg_catalog.unnest(ids) AS i(id)
@@ -353,7 +734,7 @@ COMMENT ON FUNCTION ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text) IS
 -- ---------------------------------------------------------------------
 -- the reminders due, for BI tools
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.dunning_due AS
+CREATE VIEW ar_credit.dunning_due WITH (security_barrier) AS
 SELECT q.id, ar_credit.qualified_name(q.source) AS source, q.invoice_key, q.customer_key, q.level, q.channel,
        q.label, q.remind_on, q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
   FROM ar_credit.dunning_queue AS q
@@ -392,17 +773,23 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step FROM PUBLIC;
-REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                       ar_credit.complete_reminder(pg_catalog.int8),
-                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact_log FROM PUBLIC;
+-- collectors read and add to the contact log; nobody rewrites it
+GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
+GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
+REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                       ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                       ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
+                       ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                       ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                        ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
-GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date),
-                          ar_credit.complete_reminder(pg_catalog.int8),
-                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text),
+GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                          ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+                          ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
+                          ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
                           ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   TO ar_credit_worker;
@@ -438,21 +825,75 @@ CREATE TABLE ar_credit.receivable (
     last_sent_on pg_catalog.date,
     gone         pg_catalog.bool NOT NULL DEFAULT false,
     first_seen   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    first_amount pg_catalog.numeric,
+    prev_class   pg_catalog.text,
+    prev_due     pg_catalog.date,
+    on_hold      pg_catalog.bool NOT NULL DEFAULT false,
+    plan_id      pg_catalog.int8
 );
 COMMENT ON TABLE ar_credit.receivable IS
     'the receivables mirror: one row per item of a tracked table (open, disputed, credit, paid, closed), kept by the tracking trigger; the dunning history of each invoice';
-COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone ar_credit.timezone)';
+COMMENT ON COLUMN ar_credit.receivable.item_key IS 'the item''s key as text, written with fixed settings (DateStyle ISO, TimeZone UTC)';
 COMMENT ON COLUMN ar_credit.receivable.amount IS 'open amount in major units; below zero a credit';
 COMMENT ON COLUMN ar_credit.receivable.status IS 'the status word the mapping gives (after status_map)';
 COMMENT ON COLUMN ar_credit.receivable.class IS 'open, suspended, credit, paid, closed or ignored (ar_credit.item_class)';
 COMMENT ON COLUMN ar_credit.receivable.paid_on IS 'the day it was paid: the paid_on mapping, else the day it was seen paid';
 COMMENT ON COLUMN ar_credit.receivable.last_level IS 'the highest reminder level sent';
 COMMENT ON COLUMN ar_credit.receivable.last_sent_on IS 'the day the last reminder was sent';
+COMMENT ON COLUMN ar_credit.receivable.first_amount IS 'the open amount when the item was first seen: what a payment of it weighs';
+COMMENT ON COLUMN ar_credit.receivable.prev_class IS 'the class before the last change (a change of class is an event: paid, disputed, reopened)';
+COMMENT ON COLUMN ar_credit.receivable.prev_due IS 'the due date before the last change (a due date moved later is a delay)';
+COMMENT ON COLUMN ar_credit.receivable.on_hold IS 'an active hold (dispute, hold, promise to pay: ar_credit.dunning_hold) suspends its dunning';
+COMMENT ON COLUMN ar_credit.receivable.plan_id IS 'the payment plan (ar_credit.payment_plan) that replaces its dunning, while one is active';
 COMMENT ON COLUMN ar_credit.receivable.gone IS 'the row left the table (deleted, truncated, untracked): history only; a key reused later starts afresh';
 CREATE UNIQUE INDEX receivable_key ON ar_credit.receivable (source, item_key) WHERE NOT gone;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.receivable', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.receivable', 'id'), '');
+
+-- Payments, as the tracking trigger sees them (SPEC section 8): one row per
+-- invoice that closed as paid, or was first seen paid with its payment date.
+CREATE TABLE ar_credit.payment_event (
+    id            pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source        pg_catalog.regclass NOT NULL,
+    invoice_key   pg_catalog.text NOT NULL,
+    customer_key  pg_catalog.text,
+    amount        pg_catalog.numeric,
+    due_date      pg_catalog.date NOT NULL,
+    paid_on       pg_catalog.date NOT NULL,
+    days_late     pg_catalog.int4 NOT NULL,
+    currency      pg_catalog.text,
+    receivable_id pg_catalog.int8,
+    recorded_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ar_credit.payment_event IS
+    'payments of tracked invoices: one row per invoice that closed as paid (paid_on from the paid_on mapping, else the day it was seen paid); paydex and avg_days_beyond_terms run on it';
+COMMENT ON COLUMN ar_credit.payment_event.amount IS 'the invoice''s open amount when first seen';
+COMMENT ON COLUMN ar_credit.payment_event.days_late IS 'paid_on - due_date (negative: paid early)';
+CREATE INDEX payment_event_customer ON ar_credit.payment_event (customer_key, paid_on);
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_event', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_event', 'id'), '');
+
+-- Alerts on a customer's changing habits (SPEC section 9), raised where the
+-- event happens; each is announced with NOTIFY ar_credit_alert (its id).
+CREATE TABLE ar_credit.alert (
+    id           pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    customer_key pg_catalog.text,
+    kind         pg_catalog.text NOT NULL
+                 CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['first_late_payment', 'paydex_drop', 'due_date_pushed',
+                                                               'broken_promise', 'limit_exceeded', 'risk_class_down'])),
+    detail       pg_catalog.jsonb,
+    acknowledged pg_catalog.bool NOT NULL DEFAULT false,
+    source       pg_catalog.regclass,
+    invoice_key  pg_catalog.text
+);
+COMMENT ON TABLE ar_credit.alert IS
+    'alerts on customers: first_late_payment, due_date_pushed (raised by the tracking trigger), paydex_drop, risk_class_down, limit_exceeded, broken_promise; NOTIFY ar_credit_alert carries the id';
+COMMENT ON COLUMN ar_credit.alert.detail IS 'what happened, as JSON (days late, dates, amounts, ...)';
+CREATE INDEX alert_open ON ar_credit.alert (customer_key, at) WHERE NOT acknowledged;
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.alert', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'), '');
 
 -- ---------------------------------------------------------------------
 -- the mapping of tracked and related tables
@@ -552,7 +993,7 @@ COMMENT ON FUNCTION ar_credit.owner_call(pg_catalog.text, pg_catalog.regclass, p
 -- own statement triggers only)
 CREATE OR REPLACE FUNCTION ar_credit.tracked_family(invoices pg_catalog.regclass)
 RETURNS SETOF pg_catalog.regclass
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     WITH RECURSIVE f(relid) AS (
@@ -680,13 +1121,15 @@ BEGIN
               DETAIL = 'A crash empties it but would leave its receivables and reminders behind.',
               HINT = pg_catalog.format('ALTER TABLE %s SET LOGGED, then track it.', invoices);
     END IF;
+    -- Citus: a table it manages (distributed, reference, or local) is written on
+    -- several nodes, the queue lives on one (doc/scale-out.md)
     IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
-        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1'
-                ' AND partmethod OPERATOR(pg_catalog.<>) ''n'')' INTO kv USING invoices;
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+           INTO kv USING invoices;
         IF kv.exists THEN
-            RAISE EXCEPTION 'cannot track distributed table %', invoices USING ERRCODE = '0A000',
-                  DETAIL = 'The dunning queue lives on the coordinator; the trigger cannot follow writes on the shards.',
-                  HINT = 'See "Citus" in doc/scale-out.md for the supported topology.';
+            RAISE EXCEPTION 'cannot track "%": it is a Citus distributed table', invoices USING ERRCODE = '0A000',
+                  DETAIL = 'The dunning queue lives on one node; the reminders of rows spread over several nodes would be queued and cancelled on different nodes.',
+                  HINT = 'Track a table that is not distributed (see doc/scale-out.md).';
         END IF;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM ar_credit.dunning_step AS s WHERE s.policy = pol) THEN
@@ -1065,10 +1508,15 @@ BEGIN
         RETURN;
     END IF;
     PERFORM ar_credit.check_mappings(TG_TAG);
-    -- the tracked tables whose family lacks a trigger, or has one it should not
+    -- the tracked tables whose family lacks a trigger (a new partition or
+    -- child); only once the table itself has its triggers: while pg_restore
+    -- runs, they come after the tables, and it creates them itself
     FOR t IN
         SELECT x.relid FROM ar_credit.tracked_table AS x
-         WHERE EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
+         WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
+                        WHERE g.tgrelid OPERATOR(pg_catalog.=) x.relid::pg_catalog.oid
+                          AND g.tgname = 'ar_credit_dunning_ins')
+           AND EXISTS (SELECT 1 FROM ar_credit.tracked_family(x.relid) AS f
                         JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) f::pg_catalog.oid
                        WHERE c.relkind IN ('r', 'p')
                          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS g
@@ -1113,7 +1561,9 @@ CREATE EVENT TRIGGER ar_credit_ddl_command_end ON ddl_command_end
 -- ---------------------------------------------------------------------
 -- views of open receivables (BI tools)
 -- ---------------------------------------------------------------------
-CREATE VIEW ar_credit.open_invoices AS
+-- security_barrier: a leaky function in a reader's WHERE clause sees only the
+-- rows the view shows (issue 18)
+CREATE VIEW ar_credit.open_invoices WITH (security_barrier) AS
 SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, r.customer_key, r.currency,
        r.due_date, r.amount AS amount_due,
        CURRENT_DATE - CASE WHEN pg_catalog.isfinite(r.due_date) THEN r.due_date ELSE CURRENT_DATE END AS days_past_due,
@@ -1129,7 +1579,7 @@ SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, 
 COMMENT ON VIEW ar_credit.open_invoices IS
     'open, disputed and credit items of the tracked tables with their next reminder (credits as negative amounts, so balances net)';
 
-CREATE VIEW ar_credit.aging_report AS
+CREATE VIEW ar_credit.aging_report WITH (security_barrier) AS
 SELECT o.source, o.customer_key, o.currency,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 0), 0) AS current,
        COALESCE(pg_catalog.sum(o.amount_due) FILTER (WHERE o.aging_bucket_no = 1), 0) AS d1_30,
@@ -1168,7 +1618,8 @@ COMMENT ON COLUMN ar_credit.aging_report.total IS 'total open amount (sum of the
 -- privileges: the triggers write as the extension's owner; the table
 -- owners call track() and its kin, which check ownership themselves
 -- ---------------------------------------------------------------------
-REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related FROM PUBLIC;
+REVOKE ALL ON ar_credit.receivable, ar_credit.tracked_table, ar_credit.tracked_related, ar_credit.payment_event,
+              ar_credit.alert FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.untrack_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.track_related_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
@@ -1176,6 +1627,7 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.drop_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_dunning_triggers(pg_catalog.regclass),
                        ar_credit.attach_triggers(pg_catalog.regclass, pg_catalog.text, pg_catalog.text),
+                       ar_credit.tracked_family(pg_catalog.regclass),
                        ar_credit.dunning_resync(pg_catalog.regclass),
                        ar_credit.mapping_check(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text),
                        ar_credit.mapping_type(pg_catalog.regclass, pg_catalog.text),
@@ -1183,7 +1635,500 @@ REVOKE ALL ON FUNCTION ar_credit.track_internal(pg_catalog.regclass, pg_catalog.
                        ar_credit.mapping_follow(), ar_credit.ddl_guard(pg_catalog.bool),
                        ar_credit.on_sql_drop(), ar_credit.on_ddl_command_end(), ar_credit.mapping_stash()
   FROM PUBLIC;
-GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_reader, ar_credit_worker;
+GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report, ar_credit.payment_event, ar_credit.alert
+   TO ar_credit_reader, ar_credit_worker;
+
+-- ar_credit install script, section 56: holds on the dunning of one invoice
+-- (SPEC section 9): disputes, holds, and promises to pay that break by
+-- themselves when their date passes unpaid.
+--
+-- A hold suspends the invoice's live reminder (receivable.on_hold) until it
+-- is released or its date passes.  The date passing needs no scheduler:
+-- process_holds(), which claim_reminders() runs before it claims, ends the
+-- holds whose date has passed (a promise kept or broken, a hold expired); a
+-- scheduler may run it too (pg_cron: doc/ar_credit.md).
+
+CREATE TABLE ar_credit.dunning_hold (
+    id              pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    receivable_id   pg_catalog.int8 NOT NULL,
+    source          pg_catalog.regclass NOT NULL,
+    invoice_key     pg_catalog.text NOT NULL,
+    customer_key    pg_catalog.text,
+    kind            pg_catalog.text NOT NULL
+                    CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['dispute', 'promise', 'hold'])),
+    since           pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    until           pg_catalog.date,
+    reason          pg_catalog.text,
+    promised_amount pg_catalog.numeric CHECK (promised_amount OPERATOR(pg_catalog.>) 0),
+    amount_at_start pg_catalog.numeric,
+    state           pg_catalog.text NOT NULL DEFAULT 'active'
+                    CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'released', 'kept', 'broken', 'expired'])),
+    ended_at        pg_catalog.timestamptz,
+    created_by      pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    ended_by        pg_catalog.text,
+    CONSTRAINT dunning_hold_promise_dated CHECK (kind OPERATOR(pg_catalog.<>) 'promise' OR until IS NOT NULL)
+);
+COMMENT ON TABLE ar_credit.dunning_hold IS
+    'every hold on an invoice''s dunning: disputes, holds, promises to pay (kept or broken when their date passes)';
+COMMENT ON COLUMN ar_credit.dunning_hold.until IS 'the day it ends by itself (a promise: the day the customer promised to pay by); NULL: until released';
+COMMENT ON COLUMN ar_credit.dunning_hold.amount_at_start IS 'the open amount when the hold was placed: a promise is kept when the invoice is paid, or the promised amount was paid';
+COMMENT ON COLUMN ar_credit.dunning_hold.state IS 'active, released, kept (a promise honoured), broken (a promise not kept by its date), expired (a dated hold or dispute)';
+CREATE INDEX dunning_hold_due ON ar_credit.dunning_hold (until) WHERE state = 'active';
+CREATE INDEX dunning_hold_receivable ON ar_credit.dunning_hold (receivable_id) WHERE state = 'active';
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_hold', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_hold', 'id'), '');
+
+-- The live reminders of some receivables, computed again from what they are
+-- now (class, hold, levels sent), as the tracking trigger computes them; the
+-- receivables must be locked by the caller.  at_once: the next level is due
+-- today, whatever the gap since the last one (a broken promise).
+CREATE OR REPLACE FUNCTION ar_credit.requeue(ids pg_catalog.int8[], as_of pg_catalog.date, at_once pg_catalog.bool)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH c AS MATERIALIZED (
+        SELECT r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.on_hold,
+               COALESCE(t.policy, 'standard') AS policy,
+               CASE WHEN r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL
+                    THEN ar_credit.next_reminder_rec(r.due_date, as_of, r.last_level, COALESCE(t.policy, 'standard'),
+                                                     CASE WHEN at_once THEN NULL ELSE r.last_sent_on END, 5, r.amount)
+               END AS n
+          FROM ar_credit.receivable AS r
+          LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+         WHERE r.id = ANY (ids)),
+    x AS (
+        UPDATE ar_credit.dunning_queue AS q
+           SET state = 'cancelled', claimed_until = NULL, updated_at = pg_catalog.now()
+          FROM c
+         WHERE q.receivable_id = c.id AND q.state IN ('pending', 'claimed', 'suspended') AND c.n IS NULL
+           AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS r WHERE r.id = c.id AND r.plan_id IS NOT NULL))
+    INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel, label,
+                                              remind_on, due_date, amount_due, currency, policy, state)
+    SELECT c.id, c.source, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label, (c.n).remind_on,
+           c.due_date, c.amount, c.currency, c.policy,
+           CASE WHEN c.class = 'suspended' OR c.on_hold THEN 'suspended' ELSE 'pending' END
+      FROM c WHERE c.n IS NOT NULL
+    ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+       SET level = CASE WHEN q.state = 'claimed' THEN q.level ELSE EXCLUDED.level END,
+           channel = CASE WHEN q.state = 'claimed' THEN q.channel ELSE EXCLUDED.channel END,
+           label = CASE WHEN q.state = 'claimed' THEN q.label ELSE EXCLUDED.label END,
+           remind_on = CASE WHEN q.state = 'claimed' THEN q.remind_on ELSE EXCLUDED.remind_on END,
+           state = CASE WHEN EXCLUDED.state = 'suspended' THEN 'suspended'
+                        WHEN q.state = 'claimed'
+                          OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.claimed_until > pg_catalog.now())
+                        THEN 'claimed' ELSE 'pending' END,
+           updated_at = pg_catalog.now()
+$$;
+COMMENT ON FUNCTION ar_credit.requeue(pg_catalog.int8[], pg_catalog.date, pg_catalog.bool) IS
+    'recomputes the live reminders of receivables (locked by the caller) from their class, hold and levels sent; those under a payment plan are plan_requeue''s';
+
+CREATE OR REPLACE FUNCTION ar_credit.hold(source pg_catalog.regclass, invoice_key pg_catalog.text, kind pg_catalog.text,
+                               until pg_catalog.date DEFAULT NULL, reason pg_catalog.text DEFAULT NULL,
+                               promised_amount pg_catalog.numeric DEFAULT NULL)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rv ar_credit.receivable;
+    hid pg_catalog.int8;
+BEGIN
+    IF source IS NULL OR invoice_key IS NULL OR kind IS NULL THEN
+        RAISE EXCEPTION 'source, invoice_key and kind must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF kind NOT IN ('dispute', 'promise', 'hold') THEN
+        RAISE EXCEPTION 'unknown kind of hold: "%"', ar_credit.clip(kind) USING ERRCODE = '22023',
+              HINT = 'A hold is a dispute, a promise (to pay by a date) or a hold.';
+    END IF;
+    IF kind = 'promise' AND until IS NULL THEN
+        RAISE EXCEPTION 'a promise to pay needs the date it was promised for (until)' USING ERRCODE = '22023';
+    END IF;
+    IF until IS NOT NULL AND (NOT pg_catalog.isfinite(until) OR until < CURRENT_DATE) THEN
+        RAISE EXCEPTION 'until must be today or a later date, not %', until USING ERRCODE = '22023';
+    END IF;
+    IF promised_amount IS NOT NULL AND NOT promised_amount > 0 THEN
+        RAISE EXCEPTION 'promised_amount must be positive, not %', ar_credit.clip(promised_amount::pg_catalog.text)
+              USING ERRCODE = '22023';
+    END IF;
+    -- the receivable first, as the tracking trigger and the workers lock it
+    SELECT r.* INTO rv FROM ar_credit.receivable AS r
+     WHERE r.source = hold.source AND r.item_key = hold.invoice_key AND NOT r.gone
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no tracked invoice "%" in %', ar_credit.clip(invoice_key), source USING ERRCODE = '22023';
+    END IF;
+    IF rv.class NOT IN ('open', 'suspended') THEN
+        RAISE EXCEPTION 'invoice "%" of % is %: there is no dunning to hold', ar_credit.clip(invoice_key), source, rv.class
+              USING ERRCODE = '55000';
+    END IF;
+    INSERT INTO ar_credit.dunning_hold AS h (receivable_id, source, invoice_key, customer_key, kind, until, reason,
+                                             promised_amount, amount_at_start)
+    VALUES (rv.id, rv.source, rv.item_key, rv.customer_key, kind, until, reason, promised_amount, rv.amount)
+    RETURNING h.id INTO hid;
+    UPDATE ar_credit.receivable AS r SET on_hold = true, updated_at = pg_catalog.now() WHERE r.id = rv.id;
+    PERFORM ar_credit.requeue(ARRAY[rv.id], CURRENT_DATE, false);
+    RETURN hid;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.hold(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.text, pg_catalog.numeric) IS
+    'suspends an invoice''s dunning: a dispute, a hold, or a promise to pay by until (broken, and the dunning resumed at once, if not kept by then); returns the hold''s id';
+
+-- ends holds and brings their invoices' reminders in step; h: hold ids, locked
+CREATE OR REPLACE FUNCTION ar_credit.end_holds(ids pg_catalog.int8[], new_state pg_catalog.text, as_of pg_catalog.date)
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rids pg_catalog.int8[];
+    alerts pg_catalog.int8[];
+    n pg_catalog.int4;
+BEGIN
+    WITH e AS (
+        UPDATE ar_credit.dunning_hold AS h
+           SET state = CASE WHEN new_state <> 'due' THEN new_state
+                            WHEN h.kind <> 'promise' THEN 'expired'
+                            WHEN r.gone OR r.class IN ('paid', 'closed')
+                              OR (h.promised_amount IS NOT NULL
+                                  AND h.amount_at_start - COALESCE(r.amount, 0) >= h.promised_amount) THEN 'kept'
+                            ELSE 'broken' END,
+               ended_at = pg_catalog.now(), ended_by = SESSION_USER
+          FROM ar_credit.receivable AS r
+         WHERE h.id = ANY (ids) AND h.state = 'active' AND r.id = h.receivable_id
+        RETURNING h.id, h.receivable_id, h.state, h.customer_key, h.source, h.invoice_key, h.until, h.promised_amount),
+    a AS (
+        INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)
+        SELECT e.customer_key, 'broken_promise', e.source, e.invoice_key,
+               pg_catalog.jsonb_build_object('hold', e.id, 'until', e.until, 'promised_amount', e.promised_amount)
+          FROM e WHERE e.state = 'broken'
+        RETURNING id)
+    SELECT pg_catalog.array_agg(DISTINCT e.receivable_id), pg_catalog.count(*), (SELECT pg_catalog.array_agg(a.id) FROM a)
+      INTO rids, n, alerts FROM e;
+    PERFORM pg_catalog.pg_notify('ar_credit_alert', x::pg_catalog.text) FROM pg_catalog.unnest(alerts) AS x;
+    IF rids IS NULL THEN
+        RETURN 0;
+    END IF;
+    UPDATE ar_credit.receivable AS r
+       SET on_hold = EXISTS (SELECT 1 FROM ar_credit.dunning_hold AS h WHERE h.receivable_id = r.id AND h.state = 'active'),
+           updated_at = pg_catalog.now()
+     WHERE r.id = ANY (rids);
+    -- a broken promise resumes at the next post-due level, due at once; under a
+    -- payment plan, the plan's reminders
+    PERFORM ar_credit.requeue(rids, as_of, new_state = 'due');
+    PERFORM ar_credit.plan_requeue(rids, as_of);
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.end_holds(pg_catalog.int8[], pg_catalog.text, pg_catalog.date) IS
+    'ends holds (released, or due: kept, broken or expired by their date) and brings their invoices'' reminders in step';
+
+CREATE OR REPLACE FUNCTION ar_credit.release(hold_id pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    h ar_credit.dunning_hold;
+BEGIN
+    IF hold_id IS NULL THEN
+        RAISE EXCEPTION 'hold_id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT x.* INTO h FROM ar_credit.dunning_hold AS x WHERE x.id = hold_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no hold with id %', hold_id USING ERRCODE = '22023';
+    END IF;
+    PERFORM 1 FROM ar_credit.receivable AS r WHERE r.id = h.receivable_id FOR UPDATE;
+    IF ar_credit.end_holds(ARRAY[hold_id], 'released', CURRENT_DATE) = 0 THEN
+        RAISE NOTICE 'hold % was already %', hold_id, (SELECT x.state FROM ar_credit.dunning_hold AS x WHERE x.id = hold_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.release(pg_catalog.int8) IS
+    'ends a hold: the invoice''s dunning resumes (unless another hold is on it)';
+
+-- The holds whose date has passed: promises kept or broken, dated holds and
+-- disputes expired.  Receivables a writer holds are skipped (the next call
+-- takes them): a worker never waits for them.
+CREATE OR REPLACE FUNCTION ar_credit.process_holds(as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    due pg_catalog.int8[];
+BEGIN
+    IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
+        RAISE EXCEPTION 'as_of must be a finite date, not %', as_of USING ERRCODE = '22008';
+    END IF;
+    -- payment plans whose next instalment's date passed: paid, or broken
+    SELECT pg_catalog.array_agg(x.id) INTO due
+      FROM (SELECT r.id FROM ar_credit.receivable AS r
+             WHERE r.plan_id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM ar_credit.payment_plan_line AS l
+                            WHERE l.plan_id = r.plan_id AND l.state = 'due' AND l.due_date < as_of)
+             ORDER BY r.id
+               FOR UPDATE OF r SKIP LOCKED) AS x;
+    IF due IS NOT NULL THEN
+        PERFORM ar_credit.plan_requeue(due, as_of);
+    END IF;
+    SELECT pg_catalog.array_agg(x.id) INTO due
+      FROM (SELECT h.id FROM ar_credit.dunning_hold AS h
+              JOIN ar_credit.receivable AS r ON r.id = h.receivable_id
+             WHERE h.state = 'active' AND h.until < as_of
+             ORDER BY r.id
+               FOR UPDATE OF r SKIP LOCKED) AS x;
+    IF due IS NULL THEN
+        RETURN 0;
+    END IF;
+    RETURN ar_credit.end_holds(due, 'due', as_of);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.process_holds(pg_catalog.date) IS
+    'ends the holds whose date has passed (promises kept or broken, holds expired) and resumes their dunning, and moves payment plans past an instalment''s date (paid, or broken); claim_reminders runs it, a scheduler may too; returns how many holds ended';
+
+REVOKE ALL ON ar_credit.dunning_hold FROM PUBLIC;
+REVOKE ALL ON FUNCTION ar_credit.requeue(pg_catalog.int8[], pg_catalog.date, pg_catalog.bool),
+                       ar_credit.end_holds(pg_catalog.int8[], pg_catalog.text, pg_catalog.date),
+                       ar_credit.hold(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.text, pg_catalog.numeric),
+                       ar_credit.release(pg_catalog.int8),
+                       ar_credit.process_holds(pg_catalog.date)
+  FROM PUBLIC;
+GRANT SELECT ON ar_credit.dunning_hold TO ar_credit_reader, ar_credit_worker;
+-- collectors place and release holds; workers and schedulers process them
+GRANT EXECUTE ON FUNCTION ar_credit.hold(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.text, pg_catalog.numeric),
+                          ar_credit.release(pg_catalog.int8),
+                          ar_credit.process_holds(pg_catalog.date)
+  TO ar_credit_worker;
+
+-- ---------------------------------------------------------------------
+-- payment plans (échéanciers)
+-- ---------------------------------------------------------------------
+-- An agreed schedule for an invoice its customer cannot pay at once: the
+-- open amount spread by installments() over the plan's terms.  While the
+-- plan runs the invoice's normal dunning is replaced by the pre-due
+-- reminders of the next instalment; an instalment not paid by its date
+-- breaks the plan, and the invoice goes to the formal notice at once.
+-- Paid = what the open amount fell by since the plan began.
+CREATE TABLE ar_credit.payment_plan (
+    id            pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    receivable_id pg_catalog.int8 NOT NULL,
+    source        pg_catalog.regclass NOT NULL,
+    invoice_key   pg_catalog.text NOT NULL,
+    customer_key  pg_catalog.text,
+    terms         ar_credit.payment_terms NOT NULL,
+    start_date    pg_catalog.date NOT NULL,
+    amount        pg_catalog.numeric NOT NULL,
+    state         pg_catalog.text NOT NULL DEFAULT 'active'
+                  CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'completed', 'broken', 'cancelled'])),
+    created_at    pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by    pg_catalog.text NOT NULL DEFAULT SESSION_USER,
+    ended_at      pg_catalog.timestamptz
+);
+COMMENT ON TABLE ar_credit.payment_plan IS
+    'payment plans (échéanciers) agreed for invoices: the open amount spread over the plan''s terms; completed when paid, broken by an instalment missed';
+COMMENT ON COLUMN ar_credit.payment_plan.amount IS 'the open amount the plan spreads (when it was agreed)';
+CREATE UNIQUE INDEX payment_plan_active ON ar_credit.payment_plan (receivable_id) WHERE state = 'active';
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_plan', 'id'), '');
+
+CREATE TABLE ar_credit.payment_plan_line (
+    plan_id    pg_catalog.int8 NOT NULL REFERENCES ar_credit.payment_plan (id) ON DELETE CASCADE,
+    seq        pg_catalog.int4 NOT NULL,
+    due_date   pg_catalog.date NOT NULL,
+    amount     pg_catalog.numeric NOT NULL,
+    cumulative pg_catalog.numeric NOT NULL,
+    state      pg_catalog.text NOT NULL DEFAULT 'due'
+               CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['due', 'paid', 'missed'])),
+    reminded   pg_catalog.int4 NOT NULL DEFAULT 0,
+    PRIMARY KEY (plan_id, seq)
+);
+COMMENT ON TABLE ar_credit.payment_plan_line IS 'the instalments of a payment plan: due date, amount, what must be paid by then in all (cumulative)';
+COMMENT ON COLUMN ar_credit.payment_plan_line.reminded IS 'the highest pre-due reminder level sent for this instalment';
+COMMENT ON COLUMN ar_credit.payment_plan_line.cumulative IS 'the sum of the instalments up to this one: paid by its date, or the plan is broken';
+SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan_line', '');
+
+-- the policy's formal notice: its first registered letter, else its last
+-- post-due step before the handover to collection
+CREATE OR REPLACE FUNCTION ar_credit.formal_notice_level(policy pg_catalog.text)
+RETURNS pg_catalog.int4
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(
+        (SELECT pg_catalog.min(s.level) FROM ar_credit.dunning_step AS s
+          WHERE s.policy = formal_notice_level.policy AND s.channel = 'registered_letter'),
+        (SELECT pg_catalog.max(s.level) FROM ar_credit.dunning_step AS s
+          WHERE s.policy = formal_notice_level.policy AND s.offset_days > 0 AND s.channel <> 'collection'))
+$$;
+COMMENT ON FUNCTION ar_credit.formal_notice_level(pg_catalog.text) IS
+    'the level of a policy''s formal notice: its first registered letter, else its last post-due step before collection';
+
+-- The live reminders of receivables under a plan (locked by the caller):
+-- instalments paid marked, the plan completed when all are, broken when the
+-- next one's date passed unpaid (then the formal notice, at once), else the
+-- next instalment's pre-due reminder (none between its last pre-due
+-- reminder and its date).
+CREATE OR REPLACE FUNCTION ar_credit.plan_requeue(ids pg_catalog.int8[], as_of pg_catalog.date)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+    nxt ar_credit.payment_plan_line;
+    paid pg_catalog.numeric;
+    pol pg_catalog.text;
+    rem ar_credit.reminder;
+    lvl pg_catalog.int4;
+BEGIN
+    FOR p IN SELECT pl.*, r.amount AS open_amount, r.class, r.gone, r.on_hold, r.item_key AS rkey, r.currency,
+                    r.due_date AS invoice_due
+               FROM ar_credit.payment_plan AS pl JOIN ar_credit.receivable AS r ON r.id = pl.receivable_id
+              WHERE pl.receivable_id = ANY (ids) AND pl.state = 'active'
+    LOOP
+        SELECT COALESCE(t.policy, 'standard') INTO pol FROM ar_credit.tracked_table AS t WHERE t.relid = p.source;
+        pol := COALESCE(pol, 'standard');
+        paid := p.amount - GREATEST(COALESCE(p.open_amount, 0), 0);
+        IF p.gone OR p.class IN ('paid', 'closed', 'credit') THEN
+            paid := p.amount;
+        END IF;
+        UPDATE ar_credit.payment_plan_line AS l SET state = 'paid'
+         WHERE l.plan_id = p.id AND l.state = 'due' AND l.cumulative <= paid;
+        SELECT l.* INTO nxt FROM ar_credit.payment_plan_line AS l
+         WHERE l.plan_id = p.id AND l.state = 'due' ORDER BY l.seq LIMIT 1;
+        IF NOT FOUND THEN
+            UPDATE ar_credit.payment_plan AS x SET state = 'completed', ended_at = pg_catalog.now() WHERE x.id = p.id;
+            UPDATE ar_credit.receivable AS r SET plan_id = NULL WHERE r.id = p.receivable_id;
+            PERFORM ar_credit.requeue(ARRAY[p.receivable_id], as_of, false);
+        ELSIF nxt.due_date < as_of THEN
+            -- an instalment missed: the plan is broken, the formal notice goes at once
+            UPDATE ar_credit.payment_plan_line AS l SET state = 'missed' WHERE l.plan_id = p.id AND l.seq = nxt.seq;
+            UPDATE ar_credit.payment_plan AS x SET state = 'broken', ended_at = pg_catalog.now() WHERE x.id = p.id;
+            UPDATE ar_credit.receivable AS r SET plan_id = NULL WHERE r.id = p.receivable_id;
+            lvl := ar_credit.formal_notice_level(pol);
+            INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)
+            VALUES (p.customer_key, 'broken_promise', p.source, p.invoice_key,
+                    pg_catalog.jsonb_build_object('plan', p.id, 'instalment', nxt.seq, 'due_date', nxt.due_date,
+                                                  'due', nxt.cumulative, 'paid', paid));
+            PERFORM pg_catalog.pg_notify('ar_credit_alert', pg_catalog.currval(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'))::pg_catalog.text);
+            INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel, label,
+                                                      remind_on, due_date, amount_due, currency, policy, state)
+            SELECT p.receivable_id, p.source, p.rkey, p.customer_key, s.level, s.channel, s.label, as_of,
+                   p.invoice_due, p.open_amount, p.currency, pol, CASE WHEN p.on_hold THEN 'suspended' ELSE 'pending' END
+              FROM ar_credit.dunning_step AS s WHERE s.policy = pol AND s.level = lvl
+            ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+               SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+                   remind_on = EXCLUDED.remind_on, due_date = EXCLUDED.due_date, amount_due = EXCLUDED.amount_due,
+                   state = CASE WHEN q.state = 'claimed' THEN 'claimed' ELSE EXCLUDED.state END,
+                   updated_at = pg_catalog.now()
+             WHERE q.state <> 'claimed';
+        ELSE
+            -- the next instalment's pre-due reminder, for what is left of it
+            rem := ar_credit.next_reminder_rec(nxt.due_date, as_of, nxt.reminded, pol, NULL, 5, nxt.cumulative - paid);
+            IF rem IS NULL OR rem.remind_on >= nxt.due_date THEN
+                UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled', updated_at = pg_catalog.now()
+                 WHERE q.receivable_id = p.receivable_id AND q.state IN ('pending', 'suspended');
+            ELSE
+                INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
+                                                          label, remind_on, due_date, amount_due, currency, policy, state)
+                VALUES (p.receivable_id, p.source, p.rkey, p.customer_key, rem.level, rem.channel, rem.label, rem.remind_on,
+                        nxt.due_date, nxt.cumulative - paid, p.currency, pol,
+                        CASE WHEN p.on_hold THEN 'suspended' ELSE 'pending' END)
+                ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
+                   SET level = EXCLUDED.level, channel = EXCLUDED.channel, label = EXCLUDED.label,
+                       remind_on = EXCLUDED.remind_on, due_date = EXCLUDED.due_date, amount_due = EXCLUDED.amount_due,
+                       state = EXCLUDED.state, updated_at = pg_catalog.now()
+                 WHERE q.state <> 'claimed';
+            END IF;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.plan_requeue(pg_catalog.int8[], pg_catalog.date) IS
+    'brings the live reminders of receivables under a payment plan in step: instalments paid, plan completed or broken (formal notice at once), else the next instalment''s pre-due reminder';
+
+CREATE OR REPLACE FUNCTION ar_credit.payment_plan(source pg_catalog.regclass, invoice_key pg_catalog.text,
+                                       terms ar_credit.payment_terms, start_date pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rv ar_credit.receivable;
+    pid pg_catalog.int8;
+BEGIN
+    IF source IS NULL OR invoice_key IS NULL OR terms IS NULL OR start_date IS NULL THEN
+        RAISE EXCEPTION 'source, invoice_key, terms and start_date must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF NOT pg_catalog.isfinite(start_date) THEN
+        RAISE EXCEPTION 'start_date must be a finite date, not %', start_date USING ERRCODE = '22008';
+    END IF;
+    SELECT r.* INTO rv FROM ar_credit.receivable AS r
+     WHERE r.source = payment_plan.source AND r.item_key = payment_plan.invoice_key AND NOT r.gone
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no tracked invoice "%" in %', ar_credit.clip(invoice_key), source USING ERRCODE = '22023';
+    END IF;
+    IF rv.class NOT IN ('open', 'suspended') OR NOT rv.amount > 0 THEN
+        RAISE EXCEPTION 'invoice "%" of % is %: there is nothing to spread', ar_credit.clip(invoice_key), source, rv.class
+              USING ERRCODE = '55000';
+    END IF;
+    IF rv.plan_id IS NOT NULL THEN
+        RAISE EXCEPTION 'invoice "%" of % already has payment plan %', ar_credit.clip(invoice_key), source, rv.plan_id
+              USING ERRCODE = '55000', HINT = 'Cancel it first with ar_credit.cancel_plan().';
+    END IF;
+    INSERT INTO ar_credit.payment_plan AS p (receivable_id, source, invoice_key, customer_key, terms, start_date, amount)
+    VALUES (rv.id, rv.source, rv.item_key, rv.customer_key, terms, start_date, rv.amount)
+    RETURNING p.id INTO pid;
+    INSERT INTO ar_credit.payment_plan_line (plan_id, seq, due_date, amount, cumulative)
+    SELECT pid, i.seq, i.due_date, i.amount, pg_catalog.sum(i.amount) OVER (ORDER BY i.seq)
+      FROM ar_credit.installments(terms, start_date, rv.amount) AS i;
+    UPDATE ar_credit.receivable AS r SET plan_id = pid, updated_at = pg_catalog.now() WHERE r.id = rv.id;
+    PERFORM ar_credit.plan_requeue(ARRAY[rv.id], CURRENT_DATE);
+    RETURN pid;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.payment_plan(pg_catalog.regclass, pg_catalog.text, ar_credit.payment_terms, pg_catalog.date) IS
+    'agrees a payment plan (échéancier) for an invoice: its open amount spread by installments(terms, start_date); normal dunning replaced by the instalments'' pre-due reminders; returns the plan''s id';
+
+CREATE OR REPLACE FUNCTION ar_credit.cancel_plan(plan_id pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p ar_credit.payment_plan;
+BEGIN
+    IF plan_id IS NULL THEN
+        RAISE EXCEPTION 'plan_id must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT x.* INTO p FROM ar_credit.payment_plan AS x WHERE x.id = cancel_plan.plan_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no payment plan with id %', plan_id USING ERRCODE = '22023';
+    END IF;
+    PERFORM 1 FROM ar_credit.receivable AS r WHERE r.id = p.receivable_id FOR UPDATE;
+    UPDATE ar_credit.payment_plan AS x SET state = 'cancelled', ended_at = pg_catalog.now()
+     WHERE x.id = cancel_plan.plan_id AND x.state = 'active';
+    IF NOT FOUND THEN
+        RAISE NOTICE 'payment plan % was already %', plan_id, p.state;
+        RETURN;
+    END IF;
+    UPDATE ar_credit.receivable AS r SET plan_id = NULL, updated_at = pg_catalog.now() WHERE r.id = p.receivable_id;
+    PERFORM ar_credit.requeue(ARRAY[p.receivable_id], CURRENT_DATE, false);
+END
+$$;
+COMMENT ON FUNCTION ar_credit.cancel_plan(pg_catalog.int8) IS 'ends a payment plan: the invoice''s normal dunning resumes';
+
+REVOKE ALL ON ar_credit.payment_plan, ar_credit.payment_plan_line FROM PUBLIC;
+REVOKE ALL ON FUNCTION ar_credit.plan_requeue(pg_catalog.int8[], pg_catalog.date),
+                       ar_credit.payment_plan(pg_catalog.regclass, pg_catalog.text, ar_credit.payment_terms, pg_catalog.date),
+                       ar_credit.cancel_plan(pg_catalog.int8)
+  FROM PUBLIC;
+GRANT SELECT ON ar_credit.payment_plan, ar_credit.payment_plan_line TO ar_credit_reader, ar_credit_worker;
+GRANT EXECUTE ON FUNCTION ar_credit.payment_plan(pg_catalog.regclass, pg_catalog.text, ar_credit.payment_terms, pg_catalog.date),
+                          ar_credit.cancel_plan(pg_catalog.int8)
+  TO ar_credit_worker;
 
 -- The rows of 0.2.0.  One receivable per invoice the queue knew, its history
 -- (the highest level sent) from the reminders sent; live while the invoice
@@ -1191,7 +2136,7 @@ GRANT SELECT ON ar_credit.open_invoices, ar_credit.aging_report TO ar_credit_rea
 -- The event triggers stand aside while ar_credit rebuilds its own triggers.
 SELECT ar_credit.ddl_guard(true);
 INSERT INTO ar_credit.receivable (source, item_key, customer_key, currency, due_date, amount, class,
-                                  last_level, last_sent_on, gone)
+                                  last_level, last_sent_on, gone, first_amount)
 SELECT q.source, q.invoice_key,
        (pg_catalog.array_agg(q.customer_key ORDER BY q.id DESC))[1],
        (pg_catalog.array_agg(q.currency ORDER BY q.id DESC))[1],
@@ -1201,7 +2146,8 @@ SELECT q.source, q.invoice_key,
             WHEN pg_catalog.bool_or(q.state IN ('pending', 'claimed')) THEN 'open' ELSE 'closed' END,
        COALESCE(pg_catalog.max(q.level) FILTER (WHERE q.state = 'sent'), 0),
        (pg_catalog.max(q.sent_at) FILTER (WHERE q.state = 'sent'))::pg_catalog.date,
-       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source)
+       NOT EXISTS (SELECT 1 FROM ar_credit.tracked_table_0_2 AS t WHERE t.relid = q.source),
+       (pg_catalog.array_agg(q.amount_due ORDER BY q.id))[1]
   FROM ar_credit.dunning_queue_0_2 AS q
  GROUP BY q.source, q.invoice_key
  ORDER BY pg_catalog.min(q.id);
@@ -1215,9 +2161,10 @@ SELECT o.id, o.source, o.invoice_key, o.customer_key, o.level, o.channel, o.labe
   FROM ar_credit.dunning_queue_0_2 AS o
   JOIN ar_credit.receivable AS r ON r.source = o.source AND r.item_key = o.invoice_key
  ORDER BY o.id;
-SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'),
-                         GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
-                                  (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s), 1));
+SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), x.v)
+  FROM (SELECT GREATEST((SELECT pg_catalog.max(q.id) FROM ar_credit.dunning_queue AS q),
+                        (SELECT s.last_value FROM ar_credit.dunning_queue_0_2_id_seq AS s WHERE s.is_called)) AS v) AS x
+ WHERE x.v IS NOT NULL;
 -- 0.2.0 mapped column names; 0.3.0 keeps columns and expressions as SQL text
 INSERT INTO ar_credit.tracked_table (relid, key_column, due_column, amount_column, status_column, customer_column,
                                      currency_column, policy, tracked_at)
@@ -1229,7 +2176,13 @@ SELECT t.relid,
        pg_catalog.quote_ident(t.status_column), pg_catalog.quote_ident(t.customer_column),
        pg_catalog.quote_ident(t.currency_column), t.policy, t.tracked_at
   FROM ar_credit.tracked_table_0_2 AS t;
+-- out of the extension (and of its list of tables pg_dump dumps), then gone
+ALTER EXTENSION ar_credit DROP SEQUENCE ar_credit.dunning_queue_0_2_id_seq;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.dunning_queue_0_2;
+ALTER EXTENSION ar_credit DROP TABLE ar_credit.tracked_table_0_2;
 DROP TABLE ar_credit.dunning_queue_0_2, ar_credit.tracked_table_0_2;
+-- untrack() is the table owner's now, as in a fresh install
+GRANT EXECUTE ON FUNCTION ar_credit.untrack(pg_catalog.regclass) TO PUBLIC;
 -- every tracked table gets the 0.3.0 triggers and is brought in step
 SELECT ar_credit.attach_dunning_triggers(t.relid), ar_credit.dunning_resync(t.relid)
   FROM ar_credit.tracked_table AS t;

@@ -62,5 +62,76 @@ main(void)
 	UNIT_OK(paydex_from_days(120) == 20, "120 days late: 20");
 	UNIT_OK(paydex_from_days(400) == 20, "400 days late: 20 (clamped)");
 
+	/* exact sums: digits in, decimal text out */
+	{
+		AgingSum	acc = {0, 0},
+					v;
+		char		out[80];
+		bool		ok;
+		int16_t		d_123_45[] = {123, 4500};	/* 123.45: weight 0 */
+		int16_t		d_small[] = {1};	/* 0.00000001: weight -2 */
+		int16_t		d_tiny[] = {1000};	/* 0.000000001: weight -3 */
+		int16_t		d_big[] = {1};	/* 10^28: weight 7 */
+		int16_t		d_max[] = {9999, 9999, 9999, 9999, 9999, 9999, 9999, 9999, 9999};
+
+		ok = aging_sum_from_digits(d_123_45, 2, 0, false, &v);
+		UNIT_OK(ok, "123.45 fits");
+		ok = aging_sum_add(&acc, &v);
+		UNIT_OK(ok, "0 + 123.45");
+		aging_sum_format(&acc, 2, out, sizeof(out));
+		UNIT_IS_STR(out, "123.45", "123.45 with 2 decimals");
+		aging_sum_format(&acc, 10, out, sizeof(out));
+		UNIT_IS_STR(out, "123.4500000000", "123.45 with 10 decimals");
+		ok = aging_sum_from_digits(d_123_45, 2, 0, true, &v);
+		UNIT_OK(ok, "-123.45 fits");
+		ok = aging_sum_add(&acc, &v) && aging_sum_add(&acc, &v);
+		UNIT_OK(ok, "123.45 - 123.45 - 123.45");
+		aging_sum_format(&acc, 2, out, sizeof(out));
+		UNIT_IS_STR(out, "-123.45", "negative sums");
+		ok = aging_sum_add_mul(&acc, &v, -3);
+		UNIT_OK(ok, "+ (-123.45 x -3)");
+		aging_sum_format(&acc, 2, out, sizeof(out));
+		UNIT_IS_STR(out, "246.90", "multiply-add by days");
+		ok = aging_sum_from_digits(d_123_45, 2, 2, false, &v);
+		UNIT_OK(ok, "{123,4500} at weight 2 fits");
+		aging_sum_format(&v, 0, out, sizeof(out));
+		UNIT_IS_STR(out, "12345000000", "digits at weight 2 scale up");
+		ok = aging_sum_from_digits(d_small, 1, -2, false, &v);
+		UNIT_OK(ok, "8 decimals fit");
+		aging_sum_format(&v, 8, out, sizeof(out));
+		UNIT_IS_STR(out, "0.00000001", "8 decimals");
+		ok = !aging_sum_from_digits(d_tiny, 1, -3, false, &v);
+		UNIT_OK(ok, "9 decimals do not fit");
+		ok = !aging_sum_from_digits(d_big, 1, 7, false, &v);
+		UNIT_OK(ok, "10^28 does not fit");
+		ok = aging_sum_from_digits(d_small, 1, -2, true, &v);
+		UNIT_OK(ok && aging_sum_sign(&v) == -1, "-0.00000001 fits, sign -1");
+		ok = aging_sum_from_digits(d_max, 9, 6, false, &v);
+		UNIT_OK(ok && aging_sum_sign(&v) == 1, "10^28 - 10^-8 fits, sign 1");
+		aging_sum_format(&v, 8, out, sizeof(out));
+		UNIT_IS_STR(out, "9999999999999999999999999999.99999999", "the largest amount that fits");
+		ok = aging_sum_from_digits(NULL, 0, 0, false, &v);
+		UNIT_OK(ok, "zero fits");
+		UNIT_IS_INT(aging_sum_sign(&v), 0, "sign of 0");
+		aging_sum_format(&v, 0, out, sizeof(out));
+		UNIT_IS_STR(out, "0", "zero");
+		UNIT_IS_INT(aging_sum_format(&v, 0, out, 1), -1, "a buffer too small is refused");
+		/* 10^36 - 1 units, added until the 128 bits overflow */
+		ok = aging_sum_from_digits(d_max, 9, 6, false, &v);
+		UNIT_OK(ok, "largest");
+		acc = v;
+		{
+			int			n = 1;
+
+			while (aging_sum_add(&acc, &v))
+				n++;
+			UNIT_IS_INT(n, 170, "170 largest amounts fit in 128 bits, the 171st overflows");
+		}
+		aging_sum_format(&acc, 0, out, sizeof(out));
+		UNIT_IS_STR(out, "1699999999999999999999999999999", "an overflowing add leaves the sum unchanged");
+		ok = !aging_sum_add_mul(&acc, &v, 2000000000);
+		UNIT_OK(ok, "a multiply-add that overflows is refused");
+	}
+
 	return unit_done();
 }
