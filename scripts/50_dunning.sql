@@ -277,6 +277,15 @@ CREATE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
 RETURNS SETOF ar_credit.dunning_queue
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- The claim must walk dunning_queue_todo in order and stop after `batch`
+-- rows.  When the statistics say few rows are due (a queue never analysed,
+-- or a day's reminders falling due at once), the planner prefers to fetch
+-- every due row and sort them, for each claim: a backlog of n rows then
+-- costs n per claim.  Sorting is turned off for the claim's query below, so
+-- the ordered index scan is the plan whatever the statistics; this clause
+-- scopes that to the function (the caller's setting comes back on return)
+-- and leaves check_claim and process_holds with sorting on.
+SET enable_sort = on
 AS $$
 BEGIN
     IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
@@ -291,6 +300,7 @@ BEGIN
     PERFORM ar_credit.check_claim(worker, lease, as_of);
     -- promises whose date passed unpaid are broken before anything is claimed
     PERFORM ar_credit.process_holds(as_of);
+    PERFORM pg_catalog.set_config('enable_sort', 'off', true);
     RETURN QUERY
     WITH c AS (
         SELECT q.id

@@ -15,3 +15,5 @@ ar_apt_install make gcc libc6-dev perl python3 util-linux postgresql-common \
 # psycopg 3, node-postgres (npm) and the aging chart (matplotlib)
 ar_apt_install default-jdk-headless libpostgresql-jdbc-java python3-psycopg2 python3-sqlalchemy \
     python3-psycopg python3-matplotlib npm
+# the reference worker's test (test/worker_py.sh): a local SMTP server
+ar_apt_install python3-aiosmtpd

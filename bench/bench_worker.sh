@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Workers at scale (issue 14): the worker path against the bare SKIP LOCKED
+# floor, same cluster, same run, interleaved rounds (bench/run worker).
+#
+# Each run drains N reminders due today with C pgbench clients (fsync as
+# bench/run leaves it: on), batches of 10 and of 100:
+#   ours   BEGIN; claim_reminders(b) -> array of ids; complete_reminders(ids); COMMIT
+#          (the tracked table's receivables mirror is locked and updated and the
+#          next level computed with the policy: what a real worker pays for)
+#   floor  one statement on a bare table with the queue's columns and indexes:
+#          FOR UPDATE SKIP LOCKED claim, mark sent, insert the next level
+#   old    BEGIN; claim_reminders(b); complete_reminder(id) per id; COMMIT
+#          (the per-row path of 0.2.0 workers, for reference)
+#   lease  the floor's table and statements split in two like ours: a claim
+#          that records the lease (state claimed, claimed_by, claimed_until),
+#          then mark sent + next level; what the lease alone costs, so
+#          ours / lease is what the receivables mirror, the checks and the
+#          policy cost
+# Every run starts from the same fresh state (VACUUM ANALYZE, CHECKPOINT) and
+# is checked afterwards: every reminder sent exactly once, nothing due left,
+# exactly one next level per invoice.  Reported: reminders/s of each run and,
+# per batch size, the median and range of the per-round ratios ours / floor.
+#
+#   BENCH_WORKER_ROWS (40000)  BENCH_WORKER_ROUNDS (5)  BENCH_WORKER_CLIENTS (4)
+#   BENCH_WORKER_BATCHES ("10 100")  BENCH_WORKER_OLD (1: also the per-row path)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${BENCH_WORKER_ROWS:-40000}
+R=${BENCH_WORKER_ROUNDS:-5}
+C=${BENCH_WORKER_CLIENTS:-4}
+BATCHES=${BENCH_WORKER_BATCHES:-10 100}
+OLD=${BENCH_WORKER_OLD:-1}
+for b in $BATCHES; do
+    [ $(( N % (b * C) )) -eq 0 ] || { echo "BENCH_WORKER_ROWS must be a multiple of batch x clients ($b x $C)" >&2; exit 2; }
+done
+export PGOPTIONS='-c client_min_messages=warning'
+sq() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# pg_virtualenv starts its clusters with fsync off: commits must reach the
+# disk here, as in production (fsync can be changed with a reload)
+if [ "$(sq -c 'SHOW fsync')" != on ]; then
+    sq -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg_reload_conf()" >/dev/null
+    for _ in $(seq 50); do [ "$(sq -c 'SHOW fsync')" = on ] && break; sleep 0.1; done
+fi
+
+# invoices 3 to 12 days overdue: their first reminder (level 3) is due today,
+# the next one (level 4, +15 days, at least 5 days after the last) is not
+sq >/dev/null <<SQL
+CREATE EXTENSION IF NOT EXISTS ar_credit;
+CREATE TABLE src AS
+  SELECT 'INV-' || i AS no, 'C-' || (i % 4000) AS cust, current_date - 3 - (i % 10) AS due,
+         round((100 + (i % 1000) * 7.31)::numeric, 2) AS amount, 'open'::text AS status
+    FROM generate_series(1, $N) AS i;
+CREATE TABLE inv (no text PRIMARY KEY, cust text, due date, amount numeric(12,2), status text);
+SELECT ar_credit.track('inv', 'no', 'due', 'amount', status_column => 'status', customer_column => 'cust');
+INSERT INTO inv SELECT * FROM src;
+-- the floor: the queue's columns, constraints and indexes, no trigger, no mirror
+CREATE TABLE queue_rows AS SELECT * FROM ar_credit.dunning_queue;
+CREATE TABLE floor_q (LIKE ar_credit.dunning_queue INCLUDING ALL);
+SELECT setval(pg_get_serial_sequence('floor_q', 'id'), 1000000000);
+CREATE TABLE lease_q (LIKE ar_credit.dunning_queue INCLUDING ALL);
+SELECT setval(pg_get_serial_sequence('lease_q', 'id'), 1000000000);
+SQL
+due=$(sq -c "SELECT count(*) FROM queue_rows WHERE remind_on <= current_date AND state = 'pending'")
+[ "$due" = "$N" ] || { echo "setup: $due reminders due, expected $N" >&2; exit 1; }
+
+reset() {
+    case $1 in
+        floor|lease) sq -c "TRUNCATE ${1}_q" -c "INSERT INTO ${1}_q OVERRIDING SYSTEM VALUE SELECT * FROM queue_rows" \
+                  -c "VACUUM ANALYZE ${1}_q" ;;
+        *)     sq -c "TRUNCATE inv" -c "TRUNCATE ar_credit.dunning_queue, ar_credit.receivable" \
+                  -c "INSERT INTO inv SELECT * FROM src" \
+                  -c "VACUUM ANALYZE inv, ar_credit.dunning_queue, ar_credit.receivable" ;;
+    esac
+    sq -c CHECKPOINT
+}
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cat > "$dir/ours.sql" <<'SQL'
+BEGIN;
+SELECT coalesce(array_agg(id), '{}') AS ids FROM ar_credit.claim_reminders(:batch, 'w' || :client_id) \gset
+SELECT ar_credit.complete_reminders(:ids::int8[]);
+COMMIT;
+SQL
+cat > "$dir/old.sql" <<'SQL'
+BEGIN;
+SELECT coalesce(array_agg(id), '{}') AS ids FROM ar_credit.claim_reminders(:batch, 'w' || :client_id) \gset
+SELECT count(ar_credit.complete_reminder(i)) FROM unnest(:ids::int8[]) AS i;
+COMMIT;
+SQL
+# the same claim predicate as claim_reminders (so the same index), marked
+# sent and the next level inserted, in one statement
+cat > "$dir/floor.sql" <<'SQL'
+WITH c AS (
+    SELECT id FROM floor_q
+     WHERE state IN ('pending', 'claimed') AND remind_on <= current_date
+       AND ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
+            OR (state = 'claimed' AND claimed_until < now()))
+     ORDER BY remind_on, id LIMIT :batch
+       FOR UPDATE SKIP LOCKED),
+s AS (
+    UPDATE floor_q AS q SET state = 'sent', claimed_by = 'w' || :client_id, sent_at = now(), updated_at = now()
+      FROM c WHERE q.id = c.id
+    RETURNING q.*)
+INSERT INTO floor_q (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
+                     due_date, amount_due, currency, policy)
+SELECT receivable_id, source, invoice_key, customer_key, level + 1, 'phone', 'second reminder',
+       greatest(due_date + 15, current_date + 5), due_date, amount_due, currency, policy
+  FROM s;
+SQL
+cat > "$dir/lease.sql" <<'SQL'
+BEGIN;
+WITH c AS (
+    SELECT id FROM lease_q
+     WHERE state IN ('pending', 'claimed') AND remind_on <= current_date
+       AND ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
+            OR (state = 'claimed' AND claimed_until < now()))
+     ORDER BY remind_on, id LIMIT :batch
+       FOR UPDATE SKIP LOCKED),
+u AS (
+    UPDATE lease_q AS q SET state = 'claimed', claimed_by = 'w' || :client_id,
+                            claimed_until = now() + interval '5 minutes', updated_at = now()
+      FROM c WHERE q.id = c.id
+    RETURNING q.id)
+SELECT coalesce(array_agg(id), '{}') AS ids FROM u \gset
+WITH s AS (
+    UPDATE lease_q SET state = 'sent', claimed_until = NULL, sent_at = now(), updated_at = now()
+     WHERE id = ANY (:ids::int8[]) AND state = 'claimed'
+    RETURNING *)
+INSERT INTO lease_q (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
+                     due_date, amount_due, currency, policy)
+SELECT receivable_id, source, invoice_key, customer_key, level + 1, 'phone', 'second reminder',
+       greatest(due_date + 15, current_date + 5), due_date, amount_due, currency, policy
+  FROM s;
+COMMIT;
+SQL
+
+# checks: every level-3 reminder sent once, nothing due left, one next level each
+check() {
+    local t=ar_credit.dunning_queue
+    case $1 in floor|lease) t=${1}_q ;; esac
+    sq -F ' ' -c "SELECT count(*) FILTER (WHERE state = 'sent' AND level = 3),
+                         (SELECT count(*) FROM (SELECT receivable_id, level FROM $t WHERE state = 'sent'
+                                                 GROUP BY 1, 2 HAVING count(*) > 1) AS d),
+                         count(*) FILTER (WHERE state IN ('pending', 'claimed') AND remind_on <= current_date),
+                         count(*) FILTER (WHERE state = 'pending' AND level = 4),
+                         (SELECT count(*) FROM (SELECT receivable_id FROM $t WHERE state = 'pending'
+                                                 GROUP BY 1 HAVING count(*) > 1) AS d)
+                    FROM $t"
+}
+
+log=$dir/log
+bad=0
+run() {   # run PATH BATCH ROUND
+    local path=$1 b=$2 out sent dups left next twice tps txs rate
+    reset "$path"
+    out=$(pgbench -n -M prepared -c "$C" -j "$C" -t $(( N / b / C )) -D batch="$b" -f "$dir/$path.sql" 2>&1) \
+        || { echo "$out" >&2; exit 1; }
+    tps=$(sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\).*/\1/p' <<<"$out")
+    txs=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' <<<"$out")
+    read -r sent dups left next twice <<<"$(check "$path")"
+    rate=$(awk -v n="$sent" -v t="$tps" -v x="$txs" 'BEGIN{printf "%.0f", n * t / x}')
+    if [ "$sent" != "$N" ] || [ "$dups" != 0 ] || [ "$left" != 0 ] || [ "$next" != "$N" ] || [ "$twice" != 0 ]; then
+        echo "CHECK FAILED $path batch $b: sent $sent (want $N), sent twice $dups, due left $left, next levels $next, invoices with two $twice"
+        bad=1
+    fi
+    echo "$path $b $3 $rate" >> "$log"
+    printf 'round %s batch %3s %-5s %7s reminders/s\n' "$3" "$b" "$path" "$rate"
+}
+
+paths=(ours floor lease)
+[ "$OLD" = 1 ] && paths+=(old)
+echo "$N reminders due, $C clients, fsync $(sq -c 'SHOW fsync'), $R interleaved rounds"
+for r in $(seq "$R"); do
+    for b in $BATCHES; do
+        # rotate the order from one round to the next
+        n=${#paths[@]}
+        for i in $(seq 0 $(( n - 1 ))); do run "${paths[$(( (i + r) % n ))]}" "$b" "$r"; done
+    done
+done
+
+summary() {   # summary BATCH PATH: median and range of per-round PATH / floor
+    awk -v b="$1" -v p="$2" '$2 == b {v[$1, $3] = $4; if ($3 > m) m = $3}
+        END {for (r = 1; r <= m; r++) if (v["floor", r] > 0 && v[p, r] > 0) printf "%.4f\n", v[p, r] / v["floor", r]}' "$log" \
+    | sort -n | awk '{x[NR] = $1} END {printf "%.2f (rounds %.2f-%.2f)", x[int((NR + 1) / 2)], x[1], x[NR]}'
+}
+median() { awk -v b="$1" -v p="$2" '$2 == b && $1 == p {print $4}' "$log" | sort -n \
+           | awk '{x[NR] = $1} END {print x[int((NR + 1) / 2)]}'; }
+for b in $BATCHES; do
+    line="batch $b: reminders/s (median) ours $(median "$b" ours), floor $(median "$b" floor), lease $(median "$b" lease)"
+    [ "$OLD" = 1 ] && line="$line, old per-row $(median "$b" old)"
+    echo "$line"
+    echo "batch $b: ours / floor $(summary "$b" ours) (target >= 0.8)"
+    line="batch $b: lease / floor $(summary "$b" lease)"
+    [ "$OLD" = 1 ] && line="$line; old / floor $(summary "$b" old)"
+    echo "$line"
+done
+[ "$bad" = 0 ] && echo "correctness: every run sent each reminder once, left nothing due and queued one next level per invoice"
+exit "$bad"
