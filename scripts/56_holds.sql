@@ -225,9 +225,8 @@ BEGIN
     -- payment plans whose next instalment's date passed: paid, or broken
     SELECT pg_catalog.array_agg(x.id) INTO due
       FROM (SELECT r.id FROM ar_credit.receivable AS r
-             WHERE r.plan_id IS NOT NULL
-               AND EXISTS (SELECT 1 FROM ar_credit.payment_plan_line AS l
-                            WHERE l.plan_id = r.plan_id AND l.state = 'due' AND l.due_date < as_of)
+             WHERE r.plan_id IN (SELECT l.plan_id FROM ar_credit.payment_plan_line AS l
+                                  WHERE l.state = 'due' AND l.due_date < as_of)
              ORDER BY r.id
                FOR UPDATE OF r SKIP LOCKED) AS x;
     IF due IS NOT NULL THEN
@@ -308,6 +307,10 @@ COMMENT ON TABLE ar_credit.payment_plan_line IS 'the instalments of a payment pl
 COMMENT ON COLUMN ar_credit.payment_plan_line.reminded IS 'the highest pre-due reminder level sent for this instalment';
 COMMENT ON COLUMN ar_credit.payment_plan_line.cumulative IS 'the sum of the instalments up to this one: paid by its date, or the plan is broken';
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan_line', '');
+-- claim_reminders runs process_holds at every claim: the plans to look at
+-- are found from the instalments due, never by reading the whole mirror
+CREATE INDEX payment_plan_line_due ON ar_credit.payment_plan_line (due_date) WHERE state = 'due';
+CREATE INDEX receivable_plan ON ar_credit.receivable (plan_id) WHERE plan_id IS NOT NULL;
 
 -- the policy's formal notice: its first registered letter, else its last
 -- post-due step before the handover to collection
