@@ -21,6 +21,7 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 extern void ar_interest_init(void);
 extern void ar_dunning_init(void);
+extern void ar_credit_init(void);
 
 void
 _PG_init(void)
@@ -28,6 +29,7 @@ _PG_init(void)
 	/* areas that need GUCs or cache callbacks register them here */
 	ar_interest_init();
 	ar_dunning_init();
+	ar_credit_init();
 }
 
 void
