@@ -193,7 +193,7 @@ AS $$
           FROM ar_credit.receivable AS v
           LEFT JOIN ar_credit.credit_account AS a ON a.customer_key = v.customer_key
          WHERE NOT v.gone AND v.class IN ('open', 'suspended', 'credit') AND v.customer_key IS NOT NULL
-           AND (customers IS NULL OR v.customer_key = ANY (customers))
+           AND (customers IS NULL OR v.customer_key IN (SELECT pg_catalog.unnest(customers)))
          GROUP BY 1, 2),
     o AS (
         SELECT x.customer_key, COALESCE(pg_catalog.upper(x.currency), a.currency) AS currency,
@@ -223,7 +223,7 @@ DECLARE
     r record;
 BEGIN
     FOR r IN
-        WITH e AS MATERIALIZED (SELECT * FROM ar_credit.customer_exposure(customers))
+        WITH e AS (SELECT * FROM ar_credit.customer_exposure(customers))
         SELECT c.k, a.customer_key IS NOT NULL AS has_account, a.currency AS account_currency,
                COALESCE(a.on_hold, false) AS on_hold, a.hold_reason, a.risk_class,
                a.credit_limit AS granted_limit,
@@ -231,13 +231,14 @@ BEGIN
           FROM (SELECT DISTINCT u.k FROM pg_catalog.unnest(customers) AS u(k) WHERE u.k IS NOT NULL) AS c
           LEFT JOIN ar_credit.credit_account AS a ON a.customer_key = c.k
           LEFT JOIN ar_credit.credit_policy AS p ON p.risk_class = a.risk_class
-          LEFT JOIN LATERAL (
-              SELECT pg_catalog.array_agg(DISTINCT e.currency) FILTER (WHERE e.currency IS NOT NULL) AS currencies,
-                     COALESCE(pg_catalog.sum(e.open_receivables), 0) AS open_receivables,
-                     COALESCE(pg_catalog.sum(e.overdue), 0) AS overdue,
-                     COALESCE(pg_catalog.sum(e.open_orders), 0) AS open_orders,
+          LEFT JOIN (
+              SELECT e.customer_key,
+                     pg_catalog.array_agg(DISTINCT e.currency) FILTER (WHERE e.currency IS NOT NULL) AS currencies,
+                     pg_catalog.sum(e.open_receivables) AS open_receivables,
+                     pg_catalog.sum(e.overdue) AS overdue,
+                     pg_catalog.sum(e.open_orders) AS open_orders,
                      pg_catalog.max(e.max_days_past_due) AS max_days_past_due
-                FROM e WHERE e.customer_key = c.k) AS x ON true
+                FROM e GROUP BY e.customer_key) AS x ON x.customer_key = c.k
          ORDER BY c.k
     LOOP
         IF pg_catalog.cardinality(r.currencies) > 1
@@ -254,10 +255,10 @@ BEGIN
         has_account := r.has_account;
         on_hold := r.on_hold;
         hold_reason := r.hold_reason;
-        open_receivables := r.open_receivables;
-        overdue := r.overdue;
-        open_orders := r.open_orders;
-        exposure := r.open_receivables + r.open_orders;
+        open_receivables := COALESCE(r.open_receivables, 0);
+        overdue := COALESCE(r.overdue, 0);
+        open_orders := COALESCE(r.open_orders, 0);
+        exposure := COALESCE(r.open_receivables, 0) + COALESCE(r.open_orders, 0);
         max_days_past_due := r.max_days_past_due;
         credit_limit := r.credit_limit;
         granted_limit := r.granted_limit;
@@ -689,8 +690,9 @@ BEGIN
         score := ar_credit.solvency_score(r.fs, r.paydex, r.exposure, r.granted_limit);
         CONTINUE WHEN score IS NULL;
         cls := ar_credit.risk_class(score);
+        -- the class before: that day's row when refreshed again, else the last one before
         SELECT k.risk_class INTO prev FROM ar_credit.customer_risk AS k
-         WHERE k.customer_key = r.customer_key AND k.as_of < refresh_risk.as_of
+         WHERE k.customer_key = r.customer_key AND k.as_of <= refresh_risk.as_of
          ORDER BY k.as_of DESC LIMIT 1;
         INSERT INTO ar_credit.customer_risk AS k (customer_key, as_of, financial_score, paydex, score, risk_class,
                                                   exposure, credit_limit, computed_at)
