@@ -52,20 +52,28 @@ static int	block_overdue_days = 30;
 static char *credit_override = NULL;
 static int	paydex_drop_threshold = 10;
 
-/* one customer whose open orders grew in a statement */
+/*
+ * One customer whose open orders grew in a statement.  A note is marked
+ * checked (with the subtransaction that checked it) rather than dropped, and
+ * a table's armed flag marked fired: when that subtransaction rolls back,
+ * PostgreSQL puts the constraint event back in the queue, and the note and
+ * the flag come back with it.
+ */
 typedef struct GuardNote
 {
 	Oid			relid;
-	SubTransactionId subid;
+	SubTransactionId subid;		/* written in */
+	SubTransactionId checked;	/* checked in; InvalidSubTransactionId: not yet */
 	char	   *customer;
 	char	   *delta;			/* numeric, as text */
 } GuardNote;
 
-/* a table whose constraint event is queued and not yet fired */
+/* a table whose constraint event is queued */
 typedef struct GuardArm
 {
 	Oid			relid;
-	SubTransactionId subid;
+	SubTransactionId subid;		/* queued in */
+	SubTransactionId fired;		/* fired in; InvalidSubTransactionId: pending */
 } GuardArm;
 
 static List *notes = NIL;		/* of GuardNote *, in TopTransactionContext */
@@ -80,27 +88,33 @@ static List *arms = NIL;		/* of GuardArm * */
 static void
 credit_xact_callback(XactEvent event, void *arg)
 {
-	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT ||
-		 event == XACT_EVENT_PRE_PREPARE) && notes != NIL)
-	{
-		GuardNote  *n = linitial(notes);
-		char	   *rel = get_rel_name(n->relid);
+	ListCell   *lc;
 
-		notes = NIL;
-		arms = NIL;
-		ereport(ERROR,
-				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("the credit check of table \"%s\" did not run", rel ? rel : "?"),
-				 errdetail("Orders of customer \"%s\" were written but the guard's constraint trigger did not fire.",
-						   ar_clip_for_message(n->customer)),
-				 errhint("Do not call ar_credit.guard_armed() by hand; guard the table again with ar_credit.guard().")));
+	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT ||
+		event == XACT_EVENT_PRE_PREPARE)
+	{
+		foreach(lc, notes)
+		{
+			GuardNote  *n = lfirst(lc);
+			char	   *rel;
+
+			if (n->checked != InvalidSubTransactionId)
+				continue;
+			rel = get_rel_name(n->relid);
+			notes = NIL;
+			arms = NIL;
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("the credit check of table \"%s\" did not run", rel ? rel : "?"),
+					 errdetail("Orders of customer \"%s\" were written but the guard's constraint trigger did not fire.",
+							   ar_clip_for_message(n->customer)),
+					 errhint("Do not call ar_credit.guard_armed() by hand; guard the table again with ar_credit.guard().")));
+		}
+		return;
 	}
 	/* the memory goes with TopTransactionContext */
-	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PARALLEL_PRE_COMMIT && event != XACT_EVENT_PRE_PREPARE)
-	{
-		notes = NIL;
-		arms = NIL;
-	}
+	notes = NIL;
+	arms = NIL;
 }
 
 static void
@@ -112,14 +126,22 @@ credit_subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransac
 	{
 		foreach(lc, notes)
 		{
-			if (((GuardNote *) lfirst(lc))->subid == mySubid)
+			GuardNote  *n = lfirst(lc);
+
+			if (n->subid == mySubid)
 				notes = foreach_delete_current(notes, lc);
+			else if (n->checked == mySubid)
+				n->checked = InvalidSubTransactionId;
 		}
-		/* the event queued in the savepoint is gone with it */
+		/* an event queued in the savepoint is gone; one fired in it is back */
 		foreach(lc, arms)
 		{
-			if (((GuardArm *) lfirst(lc))->subid == mySubid)
+			GuardArm   *a = lfirst(lc);
+
+			if (a->subid == mySubid)
 				arms = foreach_delete_current(arms, lc);
+			else if (a->fired == mySubid)
+				a->fired = InvalidSubTransactionId;
 		}
 	}
 	else if (event == SUBXACT_EVENT_COMMIT_SUB)
@@ -130,6 +152,8 @@ credit_subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransac
 
 			if (n->subid == mySubid)
 				n->subid = parentSubid;
+			if (n->checked == mySubid)
+				n->checked = parentSubid;
 		}
 		foreach(lc, arms)
 		{
@@ -137,6 +161,8 @@ credit_subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransac
 
 			if (a->subid == mySubid)
 				a->subid = parentSubid;
+			if (a->fired == mySubid)
+				a->fired = parentSubid;
 		}
 	}
 }
@@ -402,7 +428,9 @@ is_armed(Oid relid)
 
 	foreach(lc, arms)
 	{
-		if (((GuardArm *) lfirst(lc))->relid == relid)
+		GuardArm   *a = lfirst(lc);
+
+		if (a->relid == relid && a->fired == InvalidSubTransactionId)
 			return true;
 	}
 	return false;
@@ -427,6 +455,7 @@ credit_guard_armed(PG_FUNCTION_ARGS)
 	a = palloc(sizeof(GuardArm));
 	a->relid = relid;
 	a->subid = GetCurrentSubTransactionId();
+	a->fired = InvalidSubTransactionId;
 	arms = lappend(arms, a);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_BOOL(true);
@@ -469,18 +498,20 @@ run_check(Oid relid)
 
 	foreach(lc, arms)
 	{
-		if (((GuardArm *) lfirst(lc))->relid == relid)
-			arms = foreach_delete_current(arms, lc);
+		GuardArm   *a = lfirst(lc);
+
+		if (a->relid == relid && a->fired == InvalidSubTransactionId)
+			a->fired = GetCurrentSubTransactionId();
 	}
 	foreach(lc, notes)
 	{
 		GuardNote  *n = lfirst(lc);
 
-		if (n->relid != relid)
+		if (n->relid != relid || n->checked != InvalidSubTransactionId)
 			continue;
 		cust = accumArrayResult(cust, CStringGetTextDatum(n->customer), false, TEXTOID, CurrentMemoryContext);
 		delta = accumArrayResult(delta, CStringGetTextDatum(n->delta), false, TEXTOID, CurrentMemoryContext);
-		notes = foreach_delete_current(notes, lc);
+		n->checked = GetCurrentSubTransactionId();
 	}
 	if (cust == NULL)
 		return;
@@ -531,6 +562,7 @@ collect(TriggerData *td, GuardConf *g)
 
 		n->relid = g->relid;
 		n->subid = GetCurrentSubTransactionId();
+		n->checked = InvalidSubTransactionId;
 		n->customer = spi_text(i, 1);
 		n->delta = spi_text(i, 2);
 		notes = lappend(notes, n);
