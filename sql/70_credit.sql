@@ -71,6 +71,10 @@ ROLLBACK;
 -- without the override the clerk's order is blocked like anyone's
 INSERT INTO public.cr_order VALUES (6, 'Acme SA', 5000);
 RESET ROLE;
+-- in a new session, the override is set before anything has loaded the module
+\c
+SET search_path = ar_credit, public;
+\set VERBOSITY terse
 SET ROLE cr_manager;
 BEGIN;
 SET LOCAL ar_credit.credit_override = 'year-end order, approved by the CFO';

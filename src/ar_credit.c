@@ -28,8 +28,8 @@ _PG_init(void)
 {
 	/* areas that need GUCs or cache callbacks register them here */
 	ar_interest_init();
+	ar_credit_init();		/* before ar_dunning_init reserves the prefix */
 	ar_dunning_init();
-	ar_credit_init();
 }
 
 void
