@@ -619,6 +619,46 @@ COMMENT ON FUNCTION ar_credit.on_guarded_drop() IS
 CREATE EVENT TRIGGER ar_credit_guarded_drop ON sql_drop
     EXECUTE FUNCTION ar_credit.on_guarded_drop();
 
+-- A mapping that no longer compiles would make every later write to the
+-- guarded table fail at its first statement: a change of a guarded table
+-- that breaks its mapping (a mapped column renamed, dropped or retyped) is
+-- refused, with the way out.
+CREATE FUNCTION ar_credit.check_guard_mappings()
+RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    g ar_credit.guarded_table;
+    param pg_catalog.text;
+BEGIN
+    FOR g IN SELECT t.* FROM ar_credit.guarded_table AS t
+              WHERE t.relid::pg_catalog.oid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() AS c
+                                                 WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)
+    LOOP
+        BEGIN
+            param := 'customer_column';
+            PERFORM ar_credit.mapping_check(g.relid, param, g.customer_column, 'text', 'pg_catalog, pg_temp');
+            param := 'amount_column';
+            PERFORM ar_credit.mapping_check(g.relid, param, g.amount_column, 'amount', 'pg_catalog, pg_temp');
+            param := 'currency_column';
+            PERFORM ar_credit.mapping_check(g.relid, param, g.currency_column, 'text', 'pg_catalog, pg_temp');
+            param := 'filter';
+            PERFORM ar_credit.mapping_check(g.relid, param, g.filter, 'bool', 'pg_catalog, pg_temp');
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'cannot change table %: its credit guard''s % would no longer work', g.relid, param
+                  USING ERRCODE = '2BP01', DETAIL = SQLERRM,
+                        HINT = pg_catalog.format('Run SELECT ar_credit.unguard(%L) first, then guard the table again with the new names.',
+                                                 g.relid::pg_catalog.text);
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.check_guard_mappings() IS
+    'event trigger on ddl_command_end: refuses a change of a guarded table that breaks its mapping (2BP01)';
+CREATE EVENT TRIGGER ar_credit_guard_ddl ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
+    EXECUTE FUNCTION ar_credit.check_guard_mappings();
+
 -- ---------------------------------------------------------------------
 -- risk kept current
 -- ---------------------------------------------------------------------
@@ -796,7 +836,8 @@ REVOKE ALL ON FUNCTION ar_credit.open_orders(pg_catalog.text[]),
                        ar_credit.unguard_internal(pg_catalog.regclass, pg_catalog.regclass, pg_catalog.jsonb),
                        ar_credit.drop_guard_triggers(pg_catalog.regclass),
                        ar_credit.raise_alert(pg_catalog.text, pg_catalog.text, pg_catalog.jsonb),
-                       ar_credit.on_guarded_drop()
+                       ar_credit.on_guarded_drop(),
+                       ar_credit.check_guard_mappings()
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.credit_account, ar_credit.credit_event, ar_credit.financial_statement,
                 ar_credit.customer_risk, ar_credit.guarded_table, ar_credit.credit_exposure

@@ -10,7 +10,7 @@ BEGIN;
 CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 
-SELECT plan(63);
+SELECT plan(66);
 
 -- ---------------------------------------------------------------------
 -- the contract
@@ -175,6 +175,10 @@ SELECT throws_ok($$SELECT guard('t_part', 'cust', 'amount')$$, '0A000', NULL, 'a
 SET LOCAL ROLE t_clerk;
 SELECT throws_ok($$SELECT guard('t_order', 'cust', 'amount')$$, '42501', NULL, 'only the owner may guard a table');
 RESET ROLE;
+SELECT throws_ok($$ALTER TABLE t_line RENAME COLUMN unit_price TO price$$, '2BP01', NULL,
+                 'renaming a column the guard maps is refused');
+SELECT throws_ok($$ALTER TABLE t_line DROP COLUMN closed$$, '2BP01', NULL, 'dropping one too');
+SELECT lives_ok($$ALTER TABLE t_line RENAME COLUMN id TO line_id$$, 'a column the guard does not map may be renamed');
 DROP TABLE t_line;
 SELECT is((SELECT count(*)::int FROM guarded_table WHERE relid::text = 't_line'), 0, 'a guarded table dropped is forgotten');
 

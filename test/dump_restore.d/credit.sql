@@ -1,6 +1,8 @@
 -- user rows of credit control: an account, a guarded orders table with an
 -- override recorded, statements, the risk history (refresh_risk) and a
--- second account on hold
+-- second account on hold (0.3.0 on; test/upgrade.sh runs this on older releases too)
+SELECT to_regclass('ar_credit.credit_account') IS NOT NULL AS has_credit \gset
+\if :has_credit
 CREATE TABLE public.dr_order (id int PRIMARY KEY, customer text, amount numeric, status text DEFAULT 'open');
 SELECT ar_credit.guard('public.dr_order', 'customer', 'amount', filter => $$status = 'open'$$);
 INSERT INTO ar_credit.credit_account (customer_key, credit_limit, currency, insured_limit, collector, reviewed_on, note)
@@ -15,3 +17,4 @@ INSERT INTO ar_credit.financial_statement (customer_key, period_end, model, work
                                            book_value_equity, sales, total_assets, total_liabilities)
 VALUES ('dr-1', '2023-12-31', 'z_prime', 300, 400, 250, 600, 2000, 2000, 1000);
 SELECT ar_credit.refresh_risk('2024-01-31');
+\endif
