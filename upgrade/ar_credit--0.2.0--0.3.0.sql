@@ -2432,6 +2432,12 @@ $$;
 
 REVOKE ALL ON ar_credit.credit_account, ar_credit.credit_event, ar_credit.financial_statement,
               ar_credit.customer_risk, ar_credit.guarded_table FROM PUBLIC;
+-- the rules are internal too: only the functions above call them
+REVOKE ALL ON FUNCTION ar_credit.credit_decision(pg_catalog.bool, pg_catalog.bool, pg_catalog.int4, pg_catalog.numeric, pg_catalog.numeric, pg_catalog.numeric),
+                       ar_credit.risk_class_worse(pg_catalog.text, pg_catalog.text),
+                       ar_credit.paydex_dropped(pg_catalog.int4, pg_catalog.int4),
+                       ar_credit.guard_message(pg_catalog.text, pg_catalog.text, pg_catalog.numeric, pg_catalog.numeric, pg_catalog.int4)
+  FROM PUBLIC;
 REVOKE ALL ON FUNCTION ar_credit.open_orders(pg_catalog.text[]),
                        ar_credit.customer_exposure(pg_catalog.text[]),
                        ar_credit.customer_figures(pg_catalog.text[]),
