@@ -5,6 +5,8 @@
 # server-side; the guarded and unguarded tables alternate round by round so
 # that both see the same machine.  1,000 customers, every one with a credit
 # account (the worst case: each is checked), 10,000 open invoices tracked (none past due).
+# Then one order per transaction (pgbench, one client): what the guard costs
+# an order-entry screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -55,3 +57,15 @@ echo "  unguarded: ${plain[*]}"
 echo "  guarded:   ${guarded[*]}"
 echo "ratio guarded / unguarded, best:   $(ratio "$(best "${guarded[@]}")" "$(best "${plain[@]}")")  (target <= 1.5)"
 echo "ratio guarded / unguarded, median: $(ratio "$(median "${guarded[@]}")" "$(median "${plain[@]}")")"
+
+# one order per transaction, the tables as the bulk rounds left them
+psql -X -q -c "CREATE SEQUENCE seq_plain START 10000000" -c "CREATE SEQUENCE seq_guarded START 10000000" -c "VACUUM ANALYZE"
+one=$(mktemp -d)
+echo "INSERT INTO orders_plain VALUES (nextval('seq_plain'), (random() * 999)::int, 10, 'open');" > "$one/plain.sql"
+echo "INSERT INTO orders_guarded VALUES (nextval('seq_guarded'), (random() * 999)::int, 10, 'open');" > "$one/guarded.sql"
+latency() { pgbench -n -T "${BENCH_CREDIT_SECONDS:-5}" -f "$1" 2>/dev/null | sed -nE 's/^latency average = ([0-9.]+) ms.*/\1/p'; }
+lp=(); lg=()
+for _ in 1 2 3; do lp+=("$(latency "$one/plain.sql")"); lg+=("$(latency "$one/guarded.sql")"); done
+rm -rf "$one"
+echo "one order per transaction, latency (ms), 3 interleaved runs: unguarded ${lp[*]} | guarded ${lg[*]}"
+echo "guard cost per order transaction, best: $(awk -v a="$(best "${lg[@]}")" -v b="$(best "${lp[@]}")" 'BEGIN{printf "%.2f ms", a-b}')"

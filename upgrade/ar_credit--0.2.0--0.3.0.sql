@@ -1781,16 +1781,21 @@ COMMENT ON FUNCTION ar_credit.paydex_dropped(pg_catalog.int4, pg_catalog.int4) I
 CREATE FUNCTION ar_credit.open_orders(customers pg_catalog.text[])
 RETURNS TABLE (source pg_catalog.regclass, customer_key pg_catalog.text, currency pg_catalog.text, amount pg_catalog.numeric)
 AS 'MODULE_PATHNAME', 'credit_open_orders'
-LANGUAGE C STABLE PARALLEL UNSAFE;
+LANGUAGE C STABLE PARALLEL UNSAFE ROWS 10;
 COMMENT ON FUNCTION ar_credit.open_orders(pg_catalog.text[]) IS
     'open orders of the guarded tables per table, customer and currency (customers NULL: all); each mapping runs as its table''s owner';
 
 CREATE FUNCTION ar_credit.customer_exposure(customers pg_catalog.text[])
 RETURNS TABLE (customer_key pg_catalog.text, currency pg_catalog.text, open_receivables pg_catalog.numeric,
                overdue pg_catalog.numeric, open_orders pg_catalog.numeric, max_days_past_due pg_catalog.int4)
-LANGUAGE sql STABLE PARALLEL UNSAFE SECURITY DEFINER
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
+BEGIN
+    -- PL/pgSQL rather than SQL: the statement's plan is kept for the session
+    -- (a guarded single-order transaction runs it at every commit)
+    RETURN QUERY
     WITH r AS (
         SELECT v.customer_key, COALESCE(pg_catalog.upper(v.currency), a.currency) AS currency,
                pg_catalog.sum(v.amount) AS open_receivables,
@@ -1798,10 +1803,13 @@ AS $$
                                                            AND v.due_date < CURRENT_DATE), 0) AS overdue,
                pg_catalog.max(CURRENT_DATE - v.due_date)
                    FILTER (WHERE v.class = 'open' AND v.amount > 0 AND pg_catalog.isfinite(v.due_date)) AS max_days_past_due
-          FROM ar_credit.receivable AS v
+          -- all customers, or those asked for (by index: a plan for both
+          -- would scan the whole mirror for one customer)
+          FROM (SELECT * FROM ar_credit.receivable AS v WHERE customers IS NULL
+                UNION ALL
+                SELECT * FROM ar_credit.receivable AS v WHERE v.customer_key = ANY (customers)) AS v
           LEFT JOIN ar_credit.credit_account AS a ON a.customer_key = v.customer_key
          WHERE NOT v.gone AND v.class IN ('open', 'suspended', 'credit') AND v.customer_key IS NOT NULL
-           AND (customers IS NULL OR v.customer_key IN (SELECT pg_catalog.unnest(customers)))
          GROUP BY 1, 2),
     o AS (
         SELECT x.customer_key, COALESCE(pg_catalog.upper(x.currency), a.currency) AS currency,
@@ -1811,7 +1819,8 @@ AS $$
          GROUP BY 1, 2)
     SELECT COALESCE(r.customer_key, o.customer_key), COALESCE(r.currency, o.currency),
            COALESCE(r.open_receivables, 0), COALESCE(r.overdue, 0), COALESCE(o.open_orders, 0), r.max_days_past_due
-      FROM r FULL JOIN o ON o.customer_key = r.customer_key AND COALESCE(o.currency, '') = COALESCE(r.currency, '')
+      FROM r FULL JOIN o ON o.customer_key = r.customer_key AND COALESCE(o.currency, '') = COALESCE(r.currency, '');
+END
 $$;
 COMMENT ON FUNCTION ar_credit.customer_exposure(pg_catalog.text[]) IS
     'open receivables (credits netted), overdue amount, open orders and the longest days past due per customer and currency (customers NULL: all)';
