@@ -282,6 +282,23 @@ spi_text(int row, int col)
 	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
 }
 
+/* the guarded tables, all ($1 = 0) or one */
+#define CONFS_SQL \
+	"SELECT g.relid::pg_catalog.oid, c.relowner," \
+	" pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(c.relname)," \
+	" g.customer_column, g.amount_column, g.currency_column, g.filter," \
+	" CASE WHEN t.typnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace" \
+	"      THEN pg_catalog.format_type(t.oid, NULL) END" \
+	" FROM ar_credit.guarded_table AS g" \
+	" JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) g.relid::pg_catalog.oid" \
+	" JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace" \
+	" LEFT JOIN pg_catalog.pg_type AS t" \
+	"   ON t.oid OPERATOR(pg_catalog.=) ar_credit.mapping_type(g.relid, g.customer_column)::pg_catalog.oid" \
+	" WHERE $1 OPERATOR(pg_catalog.=) 0 OR g.relid::pg_catalog.oid OPERATOR(pg_catalog.=) $1" \
+	" ORDER BY 3"
+
+static SPIPlanPtr plan_for(const char *sql, int nargs, Oid *types);
+
 /* the guarded tables (relid, or all with InvalidOid); an SPI connection is open */
 static List *
 guard_confs(Oid relid)
@@ -293,19 +310,7 @@ guard_confs(Oid relid)
 	List	   *out = NIL;
 
 	ar_track_become_owner(&save_user, &save_sec);
-	if (SPI_execute_with_args("SELECT g.relid::pg_catalog.oid, c.relowner,"
-							  " pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(c.relname),"
-							  " g.customer_column, g.amount_column, g.currency_column, g.filter,"
-							  " CASE WHEN t.typnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace"
-							  "      THEN pg_catalog.format_type(t.oid, NULL) END"
-							  " FROM ar_credit.guarded_table AS g"
-							  " JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) g.relid::pg_catalog.oid"
-							  " JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-							  " LEFT JOIN pg_catalog.pg_type AS t"
-							  "   ON t.oid OPERATOR(pg_catalog.=) ar_credit.mapping_type(g.relid, g.customer_column)::pg_catalog.oid"
-							  " WHERE $1 OPERATOR(pg_catalog.=) 0 OR g.relid::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-							  " ORDER BY 3",
-							  1, &argtype, &arg, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan_for(CONFS_SQL, 1, &argtype), &arg, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read ar_credit.guarded_table");
 	ar_track_restore_user(save_user, save_sec);
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -338,6 +343,46 @@ append_side(StringInfo s, GuardConf *g, const char *input, bool minus)
 		appendStringInfo(s, " WHERE (%s)", g->filter);
 }
 
+/*
+ * The statements' plans, kept for the session and found by their text: a
+ * changed mapping is a new text, and PostgreSQL's plan cache replans a kept
+ * plan after DDL on what it reads.  An order-entry transaction runs the
+ * same few statements at every order.
+ */
+typedef struct KeptPlan
+{
+	char	   *sql;
+	SPIPlanPtr	plan;
+} KeptPlan;
+
+#define MAX_KEPT_PLANS 64
+static KeptPlan kept[MAX_KEPT_PLANS];
+static int	nkept = 0;
+
+static SPIPlanPtr
+plan_for(const char *sql, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan;
+
+	for (int i = 0; i < nkept; i++)
+		if (strcmp(kept[i].sql, sql) == 0)
+			return kept[i].plan;
+	plan = SPI_prepare(sql, nargs, types);
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("an ar_credit guard statement does not compile: %s", SPI_result_code_string(SPI_result)),
+				 errdetail("The statement was: %s", ar_clip_for_message(sql)),
+				 errhint("Check ar_credit.guarded_table; guard the table again.")));
+	if (nkept < MAX_KEPT_PLANS && SPI_keepplan(plan) == 0)
+	{
+		kept[nkept].sql = MemoryContextStrdup(TopMemoryContext, sql);
+		kept[nkept].plan = plan;
+		nkept++;
+	}
+	return plan;
+}
+
 /* run sql as role; rows in SPI_tuptable */
 static void
 run_as(Oid role, const char *sql, int nargs, Oid *types, Datum *values)
@@ -345,10 +390,11 @@ run_as(Oid role, const char *sql, int nargs, Oid *types, Datum *values)
 	Oid			save_user;
 	int			save_sec;
 	int			rc;
+	SPIPlanPtr	plan = plan_for(sql, nargs, types);
 
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
+	rc = SPI_execute_plan(plan, values, NULL, false, 0);
 	SetUserIdAndSecContext(save_user, save_sec);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "ar_credit guard statement failed: %s", SPI_result_code_string(rc));
@@ -527,8 +573,8 @@ run_check(Oid relid)
 		elog(ERROR, "SPI_connect failed");
 	level = ar_pin_search_path();
 	ar_track_become_owner(&save_user, &save_sec);
-	if (SPI_execute_with_args("SELECT ar_credit.guard_verify($1, $2, $3::pg_catalog.numeric[], $4::pg_catalog.regrole, $5)",
-							  5, types, values, nulls, false, 0) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan_for("SELECT ar_credit.guard_verify($1, $2, $3::pg_catalog.numeric[], $4::pg_catalog.regrole, $5)",
+								  5, types), values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "ar_credit.guard_verify failed");
 	ar_track_restore_user(save_user, save_sec);
 	AtEOXact_GUC(true, level);
