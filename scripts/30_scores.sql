@@ -80,7 +80,8 @@ CREATE TABLE ar_credit.credit_policy (
                  CHECK (deposit_pct OPERATOR(pg_catalog.>=) 0 AND deposit_pct OPERATOR(pg_catalog.<=) 100),
     limit_factor pg_catalog.numeric NOT NULL DEFAULT 1
                  CHECK (limit_factor OPERATOR(pg_catalog.>=) 0),
-    shipped      pg_catalog.bool NOT NULL DEFAULT false
+    shipped      pg_catalog.bool NOT NULL DEFAULT false,
+    dunning_policy pg_catalog.text
 );
 -- NaN sorts above every number, so upper bounds also keep NaN and Infinity out
 ALTER TABLE ar_credit.credit_policy
@@ -88,12 +89,15 @@ ALTER TABLE ar_credit.credit_policy
 COMMENT ON TABLE ar_credit.credit_policy IS
     'payment terms, deposit (percent of the order) and credit-limit factor granted to each risk class A..E';
 
-INSERT INTO ar_credit.credit_policy (risk_class, terms, deposit_pct, limit_factor, shipped) VALUES
-    ('A', '60D', 0, 1.5, true),
-    ('B', '45D', 0, 1.0, true),
-    ('C', '30D', 0, 0.75, true),
-    ('D', '15D', 25, 0.5, true),
-    ('E', 'immediate', 50, 0, true);
+COMMENT ON COLUMN ar_credit.credit_policy.dunning_policy IS
+    'dunning policy (ar_credit.dunning_step) for the invoices of customers of this class; NULL: the tracked table''s';
+
+INSERT INTO ar_credit.credit_policy (risk_class, terms, deposit_pct, limit_factor, shipped, dunning_policy) VALUES
+    ('A', '60D', 0, 1.5, true, NULL),
+    ('B', '45D', 0, 1.0, true, NULL),
+    ('C', '30D', 0, 0.75, true, NULL),
+    ('D', '15D', 25, 0.5, true, 'strict'),
+    ('E', 'immediate', 50, 0, true, 'strict');
 
 CREATE TRIGGER credit_policy_user_owned
     BEFORE INSERT OR UPDATE ON ar_credit.credit_policy

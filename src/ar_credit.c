@@ -18,5 +18,6 @@ void
 _PG_init(void)
 {
 	ar_interest_init();
+	ar_credit_init();		/* before ar_dunning_init reserves the prefix */
 	ar_dunning_init();
 }

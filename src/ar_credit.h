@@ -14,6 +14,7 @@
 /* called once by _PG_init: GUCs and cache callbacks of each area */
 extern void ar_interest_init(void);
 extern void ar_dunning_init(void);
+extern void ar_credit_init(void);
 
 /* GUCs ar_credit.max_attempts, notify and timezone (dunning_sql.c) */
 extern int	ar_max_attempts;

@@ -63,7 +63,7 @@ ddl_guard(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(set_busy(PG_GETARG_BOOL(0)));
 }
 
-static const char *const actions[] = {"track", "untrack", "track_related", "untrack_related"};
+static const char *const actions[] = {"track", "untrack", "track_related", "untrack_related", "guard", "unguard"};
 
 static void
 check_owner(Oid relid, const char *what)
