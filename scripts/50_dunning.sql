@@ -107,6 +107,20 @@ AS $$ SELECT CASE WHEN pg_catalog.length(s) > 120 THEN pg_catalog.left(s, 100) |
 COMMENT ON FUNCTION ar_credit.clip(pg_catalog.text) IS
     'a user-supplied value as an error message shows it: unchanged up to 120 characters, else its first 100 and "..."';
 
+-- The dunning policy of a customer's invoices: credit_account.policy, else
+-- the credit_policy.dunning_policy of its risk class, else the table's
+-- (SPEC section 8); the tracking trigger and the workers' completion ask it
+-- per invoice, answered from a per-backend cache.
+CREATE FUNCTION ar_credit.policy_for(customer_key pg_catalog.text, table_policy pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ar_policy_for'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.policy_for(pg_catalog.text, pg_catalog.text) IS
+    'the dunning policy of a customer''s invoices: its credit_account.policy, else the credit_policy.dunning_policy of its risk_class, else table_policy';
+-- it reads credit accounts: not PUBLIC's (the trigger and the workers' calls
+-- run as the extension's owner)
+REVOKE ALL ON FUNCTION ar_credit.policy_for(pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+
 CREATE FUNCTION ar_credit.item_class(status pg_catalog.text, amount pg_catalog.numeric, due pg_catalog.date)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'receivable_item_class'
@@ -489,10 +503,13 @@ BEGIN
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
         SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
-               r.due_date, r.amount, r.currency, r.policy,
+               r.due_date, r.amount, r.currency, p.policy,
                CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
-          FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
-                                                                        CURRENT_DATE, 5, r.amount) AS n) AS x
+          FROM r LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+         -- the customer's policy now (its risk class may have changed since)
+         CROSS JOIN LATERAL (SELECT ar_credit.policy_for(r.customer_key, COALESCE(t.policy, r.policy)) AS policy) AS p
+         CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, p.policy,
+                                                                CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
         -- a live reminder already there (the invoice reopened while this one was
         -- held) that lags behind the level just sent moves on to the next one

@@ -50,13 +50,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     WITH c AS MATERIALIZED (
         SELECT r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.on_hold,
-               COALESCE(t.policy, 'standard') AS policy,
+               p.policy,
                CASE WHEN r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL
-                    THEN ar_credit.next_reminder_rec(r.due_date, as_of, r.last_level, COALESCE(t.policy, 'standard'),
+                    THEN ar_credit.next_reminder_rec(r.due_date, as_of, r.last_level, p.policy,
                                                      CASE WHEN at_once THEN NULL ELSE r.last_sent_on END, 5, r.amount)
                END AS n
           FROM ar_credit.receivable AS r
           LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+         CROSS JOIN LATERAL (SELECT ar_credit.policy_for(r.customer_key, COALESCE(t.policy, 'standard')) AS policy) AS p
          WHERE r.id = ANY (ids)),
     x AS (
         UPDATE ar_credit.dunning_queue AS q
@@ -352,7 +353,7 @@ BEGIN
               WHERE pl.receivable_id = ANY (ids) AND pl.state = 'active'
     LOOP
         SELECT COALESCE(t.policy, 'standard') INTO pol FROM ar_credit.tracked_table AS t WHERE t.relid = p.source;
-        pol := COALESCE(pol, 'standard');
+        pol := ar_credit.policy_for(p.customer_key, COALESCE(pol, 'standard'));
         paid := p.amount - GREATEST(COALESCE(p.open_amount, 0), 0);
         IF p.gone OR p.class IN ('paid', 'closed', 'credit') THEN
             paid := p.amount;

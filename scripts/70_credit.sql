@@ -30,6 +30,15 @@ CREATE TABLE ar_credit.credit_account (
 );
 COMMENT ON TABLE ar_credit.credit_account IS
     'credit accounts: the limit granted to a customer (in currency), insured limit, hold, dunning policy, collector; the customer''s current risk class';
+
+-- the tracking trigger caches each customer's dunning policy (policy_for):
+-- a change of an account or of the classes' policies reaches every backend
+CREATE TRIGGER credit_account_invalidate
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.credit_account
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
+CREATE TRIGGER credit_policy_invalidate
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.credit_policy
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 COMMENT ON COLUMN ar_credit.credit_account.credit_limit IS 'limit granted, >= 0; NULL: no limit. The limit in force is this times credit_policy.limit_factor of risk_class';
 COMMENT ON COLUMN ar_credit.credit_account.currency IS 'ISO 4217 code of the limit; items in another currency make the check refuse (22023); NULL: the customer''s single currency';
 COMMENT ON COLUMN ar_credit.credit_account.insured_limit IS 'the part of the exposure a credit insurer covers (information: credit_exposure.uninsured)';

@@ -683,10 +683,11 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
-					 " (x.n).remind_on, r.due_date, r.amount, r.currency, $2,"
+					 " (x.n).remind_on, r.due_date, r.amount, r.currency, x.policy,"
 					 " CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
-					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, $2,"
-					 " NULL, 5, r.amount) AS n) AS x WHERE r.live AND x.n IS NOT NULL",
+					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, p.policy,"
+					 " NULL, 5, r.amount) AS n, p.policy FROM (SELECT ar_credit.policy_for(r.customer_key, $2)"
+					 " AS policy) AS p) AS x WHERE r.live AND x.n IS NOT NULL",
 					 source(t, false, !t->unique_key),
 	/* only what the queue needs, and a payment's figures when there can be one */
 					 t->paid_on ? CHANGED_COLS : INSERTED_COLS,
@@ -757,8 +758,9 @@ build_reconcile(StringInfo sql)
 	 */
 	appendStringInfoString(sql,
 						   "WITH c AS MATERIALIZED (SELECT c.*, CASE WHEN c.live AND c.plan_id IS NULL THEN"
-						   " ar_credit.next_reminder_rec(c.due_date, $3, c.last_level, $2, c.last_sent_on, 5,"
-						   " c.amount) END AS n FROM " TR_CHANGED " AS c),"
+						   " ar_credit.next_reminder_rec(c.due_date, $3, c.last_level, c.policy, c.last_sent_on, 5,"
+						   " c.amount) END AS n FROM (SELECT c.*, ar_credit.policy_for(c.customer_key, $2) AS policy"
+						   " FROM " TR_CHANGED " AS c) AS c),"
 						   " x AS (UPDATE ar_credit.dunning_queue AS q SET state = 'cancelled',"
 						   " updated_at = pg_catalog.now() FROM c"
 						   " WHERE q.receivable_id = c.id AND q.state IN " LIVE " AND c.n IS NULL"
@@ -783,7 +785,7 @@ build_reconcile(StringInfo sql)
 						   " INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key,"
 						   " level, channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 						   " SELECT c.id, $1, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label,"
-						   " (c.n).remind_on, c.due_date, c.amount, c.currency, $2,"
+						   " (c.n).remind_on, c.due_date, c.amount, c.currency, c.policy,"
 						   " CASE WHEN c.class = 'suspended' OR c.on_hold THEN 'suspended' ELSE 'pending' END"
 						   " FROM c WHERE c.n IS NOT NULL AND c.id NOT IN (SELECT rv.receivable_id FROM rv)"
 						   " ON CONFLICT (receivable_id) WHERE state IN " LIVE

@@ -10,7 +10,7 @@ BEGIN;
 CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 
-SELECT plan(66);
+SELECT plan(74);
 
 -- ---------------------------------------------------------------------
 -- the contract
@@ -197,6 +197,41 @@ SELECT results_eq($$SELECT a.risk_class, k.risk_class FROM credit_account AS a
                       JOIN customer_risk AS k ON k.customer_key = a.customer_key AND k.as_of = '2025-01-31'$$,
                   $$VALUES ('B', 'B')$$,
                   'the account takes the class of its latest row (Conan-Holder 0.1473: financial 65.77; exposure 100; no paydex: 77, B)');
+
+
+-- ---------------------------------------------------------------------
+-- the dunning policy of a customer's invoices (policy_for)
+-- ---------------------------------------------------------------------
+CREATE TABLE pol_t (no text PRIMARY KEY, cust text, due date, amount numeric(12,2));
+SELECT ar_credit.track('pol_t', 'no', 'due', 'amount', customer_column => 'cust');
+INSERT INTO ar_credit.credit_account (customer_key, policy) VALUES ('pol-own', 'strict');
+INSERT INTO ar_credit.credit_account (customer_key, risk_class) VALUES ('pol-e', 'E'), ('pol-a', 'A');
+INSERT INTO pol_t VALUES ('P1', 'pol-own', current_date - 10, 100), ('P2', 'pol-e', current_date - 10, 100),
+                         ('P3', 'pol-a', current_date - 10, 100), ('P4', 'pol-none', current_date - 10, 100),
+                         ('P5', NULL, current_date - 10, 100);
+SELECT results_eq($$SELECT invoice_key, policy, level FROM ar_credit.dunning_queue
+                     WHERE source = 'pol_t'::regclass ORDER BY invoice_key$$,
+                  $$VALUES ('P1', 'strict', 4), ('P2', 'strict', 4), ('P3', 'standard', 3), ('P4', 'standard', 3),
+                           ('P5', 'standard', 3)$$,
+                  'the account''s policy, else its class''s (E: strict), else the table''s; no customer: the table''s');
+SELECT is(ar_credit.policy_for('pol-own', 'x'), 'strict', 'policy_for: the account''s own policy');
+SELECT is(ar_credit.policy_for('pol-a', 'x'), 'x', 'policy_for: a class without a policy: the table''s');
+SELECT is(ar_credit.policy_for(NULL, 'x'), 'x', 'policy_for: no customer: the table''s');
+SELECT volatility_is('ar_credit', 'policy_for', ARRAY['text', 'text'], 'stable', 'policy_for is STABLE');
+-- the class falls: the next write follows (the cache is invalidated)
+UPDATE ar_credit.credit_account SET risk_class = 'D' WHERE customer_key = 'pol-a';
+UPDATE pol_t SET amount = 90 WHERE no = 'P3';
+SELECT results_eq($$SELECT policy, level, remind_on - current_date FROM ar_credit.dunning_queue
+                     WHERE source = 'pol_t'::regclass AND invoice_key = 'P3' AND state = 'pending'$$,
+                  $$VALUES ('strict', 4, 0)$$, 'the class fell to D: the invoice''s next write reschedules it under strict');
+-- a level sent: the next one from the customer's policy as it is now
+UPDATE ar_credit.credit_account SET policy = NULL, risk_class = 'B' WHERE customer_key = 'pol-own';
+SELECT is((SELECT ar_credit.complete_reminders(array_agg(c.id))
+             FROM ar_credit.claim_reminders(100, 'pol-w') AS c WHERE c.invoice_key = 'P1'), 1, 'P1''s level 4 sent');
+SELECT results_eq($$SELECT policy, level, remind_on - current_date FROM ar_credit.dunning_queue
+                     WHERE source = 'pol_t'::regclass AND invoice_key = 'P1' AND state = 'pending'$$,
+                  $$VALUES ('standard', 5, 20)$$,
+                  'its account lost its own policy: the next level is standard''s (formal notice at due + 30)');
 
 SELECT * FROM finish();
 ROLLBACK;

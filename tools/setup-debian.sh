@@ -14,6 +14,9 @@ ar_apt_install make gcc libc6-dev perl python3 util-linux postgresql-common \
 # the BI drivers' tests (test/drivers/run.sh): pgjdbc, SQLAlchemy/psycopg2,
 # psycopg 3, node-postgres (npm) and the aging chart (matplotlib)
 ar_apt_install default-jdk-headless libpostgresql-jdbc-java python3-psycopg2 python3-sqlalchemy \
-    python3-psycopg python3-matplotlib npm
+    python3-psycopg python3-matplotlib
+# npm from Debian unless some npm is there already (a nodejs of another origin
+# bundles its own, and Debian's npm would conflict with it)
+command -v npm >/dev/null || ar_apt_install npm
 # the reference worker's test (test/worker_py.sh): a local SMTP server
 ar_apt_install python3-aiosmtpd

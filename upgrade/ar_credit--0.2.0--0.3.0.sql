@@ -265,6 +265,20 @@ AS $$ SELECT CASE WHEN pg_catalog.length(s) > 120 THEN pg_catalog.left(s, 100) |
 COMMENT ON FUNCTION ar_credit.clip(pg_catalog.text) IS
     'a user-supplied value as an error message shows it: unchanged up to 120 characters, else its first 100 and "..."';
 
+-- The dunning policy of a customer's invoices: credit_account.policy, else
+-- the credit_policy.dunning_policy of its risk class, else the table's
+-- (SPEC section 8); the tracking trigger and the workers' completion ask it
+-- per invoice, answered from a per-backend cache.
+CREATE OR REPLACE FUNCTION ar_credit.policy_for(customer_key pg_catalog.text, table_policy pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ar_policy_for'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ar_credit.policy_for(pg_catalog.text, pg_catalog.text) IS
+    'the dunning policy of a customer''s invoices: its credit_account.policy, else the credit_policy.dunning_policy of its risk_class, else table_policy';
+-- it reads credit accounts: not PUBLIC's (the trigger and the workers' calls
+-- run as the extension's owner)
+REVOKE ALL ON FUNCTION ar_credit.policy_for(pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION ar_credit.item_class(status pg_catalog.text, amount pg_catalog.numeric, due pg_catalog.date)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'receivable_item_class'
@@ -647,10 +661,13 @@ BEGIN
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
         SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
-               r.due_date, r.amount, r.currency, r.policy,
+               r.due_date, r.amount, r.currency, p.policy,
                CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
-          FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, r.policy,
-                                                                        CURRENT_DATE, 5, r.amount) AS n) AS x
+          FROM r LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+         -- the customer's policy now (its risk class may have changed since)
+         CROSS JOIN LATERAL (SELECT ar_credit.policy_for(r.customer_key, COALESCE(t.policy, r.policy)) AS policy) AS p
+         CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, p.policy,
+                                                                CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
         -- a live reminder already there (the invoice reopened while this one was
         -- held) that lags behind the level just sent moves on to the next one
@@ -1702,13 +1719,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     WITH c AS MATERIALIZED (
         SELECT r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.on_hold,
-               COALESCE(t.policy, 'standard') AS policy,
+               p.policy,
                CASE WHEN r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL
-                    THEN ar_credit.next_reminder_rec(r.due_date, as_of, r.last_level, COALESCE(t.policy, 'standard'),
+                    THEN ar_credit.next_reminder_rec(r.due_date, as_of, r.last_level, p.policy,
                                                      CASE WHEN at_once THEN NULL ELSE r.last_sent_on END, 5, r.amount)
                END AS n
           FROM ar_credit.receivable AS r
           LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+         CROSS JOIN LATERAL (SELECT ar_credit.policy_for(r.customer_key, COALESCE(t.policy, 'standard')) AS policy) AS p
          WHERE r.id = ANY (ids)),
     x AS (
         UPDATE ar_credit.dunning_queue AS q
@@ -2004,7 +2022,7 @@ BEGIN
               WHERE pl.receivable_id = ANY (ids) AND pl.state = 'active'
     LOOP
         SELECT COALESCE(t.policy, 'standard') INTO pol FROM ar_credit.tracked_table AS t WHERE t.relid = p.source;
-        pol := COALESCE(pol, 'standard');
+        pol := ar_credit.policy_for(p.customer_key, COALESCE(pol, 'standard'));
         paid := p.amount - GREATEST(COALESCE(p.open_amount, 0), 0);
         IF p.gone OR p.class IN ('paid', 'closed', 'credit') THEN
             paid := p.amount;
@@ -2422,6 +2440,15 @@ CREATE TABLE ar_credit.credit_account (
 );
 COMMENT ON TABLE ar_credit.credit_account IS
     'credit accounts: the limit granted to a customer (in currency), insured limit, hold, dunning policy, collector; the customer''s current risk class';
+
+-- the tracking trigger caches each customer's dunning policy (policy_for):
+-- a change of an account or of the classes' policies reaches every backend
+CREATE TRIGGER credit_account_invalidate
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.credit_account
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
+CREATE TRIGGER credit_policy_invalidate
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ar_credit.credit_policy
+    FOR EACH STATEMENT EXECUTE FUNCTION ar_credit.config_cache_invalidate();
 COMMENT ON COLUMN ar_credit.credit_account.credit_limit IS 'limit granted, >= 0; NULL: no limit. The limit in force is this times credit_policy.limit_factor of risk_class';
 COMMENT ON COLUMN ar_credit.credit_account.currency IS 'ISO 4217 code of the limit; items in another currency make the check refuse (22023); NULL: the customer''s single currency';
 COMMENT ON COLUMN ar_credit.credit_account.insured_limit IS 'the part of the exposure a credit insurer covers (information: credit_exposure.uninsured)';
