@@ -287,7 +287,8 @@ CREATE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
                                           worker pg_catalog.text DEFAULT CURRENT_USER,
                                           lease pg_catalog.interval DEFAULT '5 minutes',
                                           as_of pg_catalog.date DEFAULT CURRENT_DATE,
-                                          channels pg_catalog.text[] DEFAULT NULL)
+                                          channels pg_catalog.text[] DEFAULT NULL,
+                                          collector pg_catalog.text DEFAULT NULL)
 RETURNS SETOF ar_credit.dunning_queue
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -324,6 +325,10 @@ BEGIN
            AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
                 OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
            AND (channels IS NULL OR q.channel = ANY (channels))
+           -- a collector's own customers (credit_account.collector)
+           AND (claim_reminders.collector IS NULL
+                OR q.customer_key IN (SELECT a.customer_key FROM ar_credit.credit_account AS a
+                                       WHERE a.collector = claim_reminders.collector))
          ORDER BY q.remind_on, q.id
          LIMIT batch
            FOR UPDATE SKIP LOCKED)
@@ -335,8 +340,8 @@ BEGIN
     RETURNING q.*;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
-    'leases up to batch due reminders (of the given channels) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
+COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text) IS
+    'leases up to batch due reminders (of the given channels, of the customers of the given collector) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
 
 -- One letter per customer and channel (SPEC section 9): the due reminders of
 -- up to batch customer/channel groups, each group claimed whole by one worker
@@ -347,6 +352,7 @@ CREATE FUNCTION ar_credit.claim_customer_reminders(batch pg_catalog.int4 DEFAULT
                                                    lease pg_catalog.interval DEFAULT '5 minutes',
                                                    as_of pg_catalog.date DEFAULT CURRENT_DATE,
                                                    channels pg_catalog.text[] DEFAULT NULL,
+                                                   collector pg_catalog.text DEFAULT NULL,
                                                    OUT customer_key pg_catalog.text, OUT channel pg_catalog.text,
                                                    OUT ids pg_catalog.int8[], OUT total_due pg_catalog.numeric,
                                                    OUT currency pg_catalog.text)
@@ -374,7 +380,10 @@ BEGIN
            AND q.remind_on <= claim_customer_reminders.as_of
            AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
                 OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
-           AND (channels IS NULL OR q.channel = ANY (channels))),
+           AND (channels IS NULL OR q.channel = ANY (channels))
+           AND (claim_customer_reminders.collector IS NULL
+                OR q.customer_key IN (SELECT a.customer_key FROM ar_credit.credit_account AS a
+                                       WHERE a.collector = claim_customer_reminders.collector))),
     g AS (
         -- the lock is tried group by group, in order, until batch are held
         SELECT o.customer_key, o.channel, o.currency
@@ -405,7 +414,7 @@ BEGIN
      ORDER BY u.customer_key, u.channel;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text) IS
     'claims the due reminders of up to batch customers, grouped by customer, channel and currency: one letter each (ids to complete, total due)';
 
 -- What a worker may ask of claim_reminders: a name of reasonable length, a
@@ -649,8 +658,8 @@ REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact
 -- collectors read and add to the contact log; nobody rewrites it
 GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
 GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
-REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
-                       ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
+                       ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                        ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
                        ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                        ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
@@ -658,8 +667,8 @@ REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.tex
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
-GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
-                          ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
+                          ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                           ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                           ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),

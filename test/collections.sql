@@ -12,7 +12,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(89);
+SELECT plan(98);
 
 CREATE SCHEMA coll_t;
 CREATE TABLE coll_t.inv (no text PRIMARY KEY, cust text, issued date, due date, amount numeric(12,2),
@@ -312,6 +312,52 @@ SET LOCAL ROLE coll_t_worker;
 SELECT is((SELECT count(*) FROM ar_credit.reminder_text(current_setting('coll_t.id')::bigint, 'en', '2025-03-02')), 1::bigint,
           'a worker renders a letter without any right on the queue or the receivables');
 RESET ROLE;
+
+
+-- ---------------------------------------------------------------------
+-- the worklist, and claims by collector
+-- ---------------------------------------------------------------------
+CREATE TABLE coll_t.wl (no text PRIMARY KEY, cust text, due date, amount numeric(12,2), cur text, st text DEFAULT 'open');
+SELECT ar_credit.track('coll_t.wl', 'no', 'due', 'amount', 'st', 'cust', 'cur');
+INSERT INTO ar_credit.credit_account (customer_key, collector, risk_class) VALUES
+    ('wl-acme', 'alice', 'D'), ('wl-bolt', 'bob', 'A'), ('wl-cyan', 'alice', NULL);
+INSERT INTO coll_t.wl VALUES
+    ('W1', 'wl-acme', current_date - 40, 1000.00, 'EUR', 'open'), ('W2', 'wl-acme', current_date + 10, 500.00, 'EUR', 'open'),
+    ('W3', 'wl-bolt', current_date - 10, 3000.00, 'EUR', 'open'), ('W4', 'wl-bolt', current_date - 5, 90.00, 'USD', 'open'),
+    ('W5', 'wl-cyan', current_date - 20, 100.00, 'EUR', 'open'), ('W6', 'wl-dyn', current_date + 30, 700.00, 'EUR', 'open'),
+    ('W7', 'wl-eve', current_date - 3, 50.00, 'EUR', 'disputed');
+-- a promise whose date passed unpaid, not yet processed: broken in the view
+SELECT ok(ar_credit.hold('coll_t.wl', 'W5', 'promise', until => current_date) > 0, 'wl-cyan promised to pay W5 today');
+UPDATE ar_credit.dunning_hold SET until = current_date - 1 WHERE invoice_key = 'W5';
+SELECT results_eq($$SELECT customer_key, collector, overdue_amount, oldest_days_past_due, risk_class, broken_promises,
+                           open_disputes, next_action, priority, currency
+                      FROM ar_credit.worklist WHERE customer_key LIKE 'wl-%'$$,
+                  $$VALUES ('wl-cyan', 'alice', 100.00, 20, NULL, 1::bigint, 0::bigint, 'call: promise broken', 208.33, 'EUR'),
+                           ('wl-acme', 'alice', 1000.00, 40, 'D', 0, 0, 'formal notice (registered_letter)', 4666.67, 'EUR'),
+                           ('wl-bolt', 'bob', 3000.00, 10, 'A', 0, 0, 'first reminder (email)', 4000.00, 'EUR'),
+                           ('wl-bolt', 'bob', 90.00, 5, 'A', 0, 0, 'first reminder (email)', 105.00, 'USD'),
+                           ('wl-eve', NULL, 50.00, 3, NULL, 0, 1, 'settle the dispute', 68.75, 'EUR')$$,
+                  'the worklist: broken promises first, then by priority (1000 x (1 + 40/30) x 2 = 4666.67; class D: strict, catching up to the formal notice), a row per currency, nothing for a customer with nothing due');
+SELECT is((SELECT next_action_on FROM ar_credit.worklist WHERE customer_key = 'wl-cyan'), current_date,
+          'a broken promise is to act on today');
+SELECT is((SELECT state FROM ar_credit.dunning_hold WHERE invoice_key = 'W5'), 'active',
+          '... shown broken before any claim or process_holds() marked it');
+SELECT is((SELECT count(*) FROM ar_credit.worklist WHERE customer_key = 'wl-dyn'), 0::bigint,
+          'a customer whose invoices are not due yet and have no reminder due is not on the list');
+-- claims by collector
+SELECT results_eq($$SELECT invoice_key FROM ar_credit.claim_reminders(100, 'coll-alice', collector => 'alice')
+                     WHERE invoice_key LIKE 'W%' ORDER BY invoice_key$$,
+                  $$VALUES ('W1'), ('W5')$$, 'claim_reminders(collector => alice): the reminders of her customers only');
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(100, 'coll-nobody', collector => 'nobody')), 0::bigint,
+          'a collector without customers claims nothing');
+SELECT results_eq($$SELECT customer_key, pg_catalog.cardinality(ids), total_due, currency
+                      FROM ar_credit.claim_customer_reminders(10, 'coll-bob', collector => 'bob') ORDER BY currency$$,
+                  $$VALUES ('wl-bolt', 1, 3000.00, 'EUR'), ('wl-bolt', 1, 90.00, 'USD')$$,
+                  'claim_customer_reminders(collector => bob): his customer''s letters, one per currency');
+SELECT ok(has_table_privilege('ar_credit_reader', 'ar_credit.worklist', 'SELECT')
+          AND has_table_privilege('ar_credit_worker', 'ar_credit.worklist', 'SELECT')
+          AND NOT has_table_privilege('public', 'ar_credit.worklist', 'SELECT'),
+          'readers and workers read the worklist, PUBLIC does not');
 
 SELECT * FROM finish();
 ROLLBACK;

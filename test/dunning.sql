@@ -685,7 +685,7 @@ SELECT is(has_table_privilege('public', 'ar_credit.dunning_queue', p), false,
 SELECT is(has_table_privilege('public', t, 'INSERT,UPDATE,DELETE'), false, 'PUBLIC cannot write ' || t)
   FROM unnest(ARRAY['ar_credit.dunning_step', 'ar_credit.tracked_table']) AS t;
 SELECT is(has_function_privilege('public', f, 'EXECUTE'), false, 'PUBLIC cannot execute ' || f)
-  FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date, text[])', 'ar_credit.complete_reminder(bigint, text, text)',
+  FROM unnest(ARRAY['ar_credit.claim_reminders(int, text, interval, date, text[], text)', 'ar_credit.complete_reminder(bigint, text, text)',
                     'ar_credit.fail_reminder(bigint, text)', 'ar_credit.complete_reminders(bigint[], text, text)',
                     'ar_credit.fail_reminders(bigint[], text)', 'ar_credit.track_internal(regclass, regclass, jsonb)',
                     'ar_credit.dunning_resync(regclass)']) AS f;

@@ -8,7 +8,7 @@
 --
 BEGIN;
 CREATE EXTENSION ar_credit;
-SELECT plan(19);
+SELECT plan(21);
 
 CREATE FUNCTION pg_temp.view_columns(v regclass) RETURNS text
 LANGUAGE sql AS $$
@@ -24,10 +24,10 @@ LANGUAGE sql AS $$
        AND col_description(v, a.attnum) IS NULL
 $$;
 
--- the views of the schema are the documented four (credit_exposure: doc/credit.md)
+-- the views of the schema are the documented five (credit_exposure: doc/credit.md)
 SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class AS c
             WHERE c.relnamespace = 'ar_credit'::regnamespace AND c.relkind IN ('v', 'm')),
-          ARRAY['aging_report', 'credit_exposure', 'dunning_due', 'open_invoices'],
+          ARRAY['aging_report', 'credit_exposure', 'dunning_due', 'open_invoices', 'worklist'],
           'schema ar_credit has exactly the documented views');
 
 -- column names, order and types: the documented API
@@ -56,6 +56,13 @@ SELECT columns_are('ar_credit', 'open_invoices',
 SELECT columns_are('ar_credit', 'aging_report',
                    ARRAY['source', 'customer_key', 'currency', 'current', 'd1_30', 'd31_60', 'd61_90', 'over_90', 'total'],
                    'ar_credit.aging_report: no column renamed, added or dropped');
+
+SELECT is(pg_temp.view_columns('ar_credit.worklist'),
+          'customer_key text, collector text, overdue_amount numeric, oldest_days_past_due integer, risk_class text, '
+          'broken_promises bigint, open_disputes bigint, next_action text, next_action_on date, priority numeric, currency text',
+          'ar_credit.worklist has the columns of SPEC section 9, in order, then currency');
+SELECT is((SELECT reloptions FROM pg_class WHERE oid = 'ar_credit.worklist'::regclass), ARRAY['security_barrier=true'],
+          'ar_credit.worklist is a security barrier');
 
 -- comments: COMMENT ON VIEW and COMMENT ON COLUMN for every column
 SELECT isnt(obj_description('ar_credit.dunning_due'::regclass, 'pg_class'), NULL,

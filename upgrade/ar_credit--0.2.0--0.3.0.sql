@@ -445,7 +445,8 @@ CREATE OR REPLACE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAU
                                           worker pg_catalog.text DEFAULT CURRENT_USER,
                                           lease pg_catalog.interval DEFAULT '5 minutes',
                                           as_of pg_catalog.date DEFAULT CURRENT_DATE,
-                                          channels pg_catalog.text[] DEFAULT NULL)
+                                          channels pg_catalog.text[] DEFAULT NULL,
+                                          collector pg_catalog.text DEFAULT NULL)
 RETURNS SETOF ar_credit.dunning_queue
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -482,6 +483,10 @@ BEGIN
            AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
                 OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
            AND (channels IS NULL OR q.channel = ANY (channels))
+           -- a collector's own customers (credit_account.collector)
+           AND (claim_reminders.collector IS NULL
+                OR q.customer_key IN (SELECT a.customer_key FROM ar_credit.credit_account AS a
+                                       WHERE a.collector = claim_reminders.collector))
          ORDER BY q.remind_on, q.id
          LIMIT batch
            FOR UPDATE SKIP LOCKED)
@@ -493,8 +498,8 @@ BEGIN
     RETURNING q.*;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
-    'leases up to batch due reminders (of the given channels) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
+COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text) IS
+    'leases up to batch due reminders (of the given channels, of the customers of the given collector) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
 
 -- One letter per customer and channel (SPEC section 9): the due reminders of
 -- up to batch customer/channel groups, each group claimed whole by one worker
@@ -505,6 +510,7 @@ CREATE OR REPLACE FUNCTION ar_credit.claim_customer_reminders(batch pg_catalog.i
                                                    lease pg_catalog.interval DEFAULT '5 minutes',
                                                    as_of pg_catalog.date DEFAULT CURRENT_DATE,
                                                    channels pg_catalog.text[] DEFAULT NULL,
+                                                   collector pg_catalog.text DEFAULT NULL,
                                                    OUT customer_key pg_catalog.text, OUT channel pg_catalog.text,
                                                    OUT ids pg_catalog.int8[], OUT total_due pg_catalog.numeric,
                                                    OUT currency pg_catalog.text)
@@ -532,7 +538,10 @@ BEGIN
            AND q.remind_on <= claim_customer_reminders.as_of
            AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
                 OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
-           AND (channels IS NULL OR q.channel = ANY (channels))),
+           AND (channels IS NULL OR q.channel = ANY (channels))
+           AND (claim_customer_reminders.collector IS NULL
+                OR q.customer_key IN (SELECT a.customer_key FROM ar_credit.credit_account AS a
+                                       WHERE a.collector = claim_customer_reminders.collector))),
     g AS (
         -- the lock is tried group by group, in order, until batch are held
         SELECT o.customer_key, o.channel, o.currency
@@ -563,7 +572,7 @@ BEGIN
      ORDER BY u.customer_key, u.channel;
 END
 $$;
-COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]) IS
+COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text) IS
     'claims the due reminders of up to batch customers, grouped by customer, channel and currency: one letter each (ids to complete, total due)';
 
 -- What a worker may ask of claim_reminders: a name of reasonable length, a
@@ -807,8 +816,8 @@ REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact
 -- collectors read and add to the contact log; nobody rewrites it
 GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
 GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
-REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
-                       ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
+                       ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                        ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
                        ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                        ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
@@ -816,8 +825,8 @@ REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.tex
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
-GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
-                          ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[]),
+GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
+                          ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                           ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                           ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                           ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
@@ -3752,3 +3761,88 @@ REVOKE ALL ON FUNCTION ar_credit.receivable_claim(pg_catalog.int8, pg_catalog.da
 GRANT EXECUTE ON FUNCTION ar_credit.claim_statement(pg_catalog.regclass, pg_catalog.text, pg_catalog.date),
                           ar_credit.reminder_text(pg_catalog.int8, pg_catalog.text, pg_catalog.date)
    TO ar_credit_reader, ar_credit_worker;
+
+-- ---------------------------------------------------------------------
+-- the worklist (SPEC section 9): the customers a collector has to act on
+-- ---------------------------------------------------------------------
+-- One row per customer and currency (amounts are never added across
+-- currencies) with something to do: an amount past due, a promise broken,
+-- or a reminder due.  A promise whose date has passed unpaid counts as
+-- broken here before any claim or process_holds() has marked it (SPEC 12).
+-- priority = overdue_amount x (1 + oldest_days_past_due / 30) x the weight
+-- of the risk class (A 1, B 1.25, C 1.5, D 2, E 3, none 1.25), rounded to
+-- cents; rows come broken promises first, then by priority, highest first.
+CREATE VIEW ar_credit.worklist WITH (security_barrier) AS
+WITH owed AS (
+    SELECT r.id, r.customer_key, r.currency, r.amount, r.due_date, r.class,
+           EXISTS (SELECT 1 FROM ar_credit.dunning_hold AS h
+                    WHERE h.receivable_id = r.id AND h.kind = 'promise'
+                      AND (h.state = 'broken' OR (h.state = 'active' AND h.until < CURRENT_DATE))) AS broken,
+           r.class = 'suspended' OR EXISTS (SELECT 1 FROM ar_credit.dunning_hold AS h
+                                             WHERE h.receivable_id = r.id AND h.kind = 'dispute'
+                                               AND h.state = 'active') AS disputed
+      FROM ar_credit.receivable AS r
+     WHERE NOT r.gone AND r.class IN ('open', 'suspended') AND r.customer_key IS NOT NULL),
+per AS (
+    SELECT o.customer_key, o.currency,
+           COALESCE(pg_catalog.sum(o.amount) FILTER (WHERE o.due_date < CURRENT_DATE AND o.amount > 0), 0)
+               AS overdue_amount,
+           pg_catalog.max(CURRENT_DATE - o.due_date) FILTER (WHERE o.due_date < CURRENT_DATE AND o.amount > 0)
+               AS oldest_days_past_due,
+           pg_catalog.count(*) FILTER (WHERE o.broken) AS broken_promises,
+           pg_catalog.count(*) FILTER (WHERE o.disputed) AS open_disputes
+      FROM owed AS o
+     GROUP BY o.customer_key, o.currency),
+nxt AS (
+    -- the customer's next reminder: the earliest, the highest level first
+    SELECT DISTINCT ON (q.customer_key, q.currency) q.customer_key, q.currency, q.label, q.channel, q.remind_on
+      FROM ar_credit.dunning_queue AS q
+     WHERE q.state IN ('pending', 'claimed') AND q.customer_key IS NOT NULL
+     ORDER BY q.customer_key, q.currency, q.remind_on, q.level DESC),
+hl AS (
+    -- the customer's hold that ends first: a promise to check, a dispute or a hold
+    SELECT DISTINCT ON (h.customer_key, r.currency) h.customer_key, r.currency, h.kind, h.until
+      FROM ar_credit.dunning_hold AS h JOIN ar_credit.receivable AS r ON r.id = h.receivable_id
+     WHERE h.state = 'active' AND h.customer_key IS NOT NULL
+     ORDER BY h.customer_key, r.currency, h.until NULLS LAST, h.id),
+w AS (
+    SELECT p.customer_key, a.collector, p.overdue_amount, p.oldest_days_past_due, a.risk_class,
+           p.broken_promises, p.open_disputes,
+           CASE WHEN p.broken_promises > 0 THEN 'call: promise broken'
+                WHEN n.label IS NOT NULL THEN n.label || ' (' || n.channel || ')'
+                WHEN h.kind = 'promise' THEN 'check the promised payment'
+                WHEN h.kind = 'dispute' OR p.open_disputes > 0 THEN 'settle the dispute'
+                WHEN h.kind = 'hold' THEN 'review the hold'
+                ELSE 'review the account' END AS next_action,
+           CASE WHEN p.broken_promises > 0 THEN CURRENT_DATE
+                WHEN n.label IS NOT NULL THEN n.remind_on
+                WHEN h.until IS NOT NULL THEN h.until
+                ELSE CURRENT_DATE END AS next_action_on,
+           pg_catalog.round(p.overdue_amount * (1 + COALESCE(p.oldest_days_past_due, 0) / 30.0)
+                            * CASE a.risk_class WHEN 'A' THEN 1 WHEN 'B' THEN 1.25 WHEN 'C' THEN 1.5
+                                                WHEN 'D' THEN 2 WHEN 'E' THEN 3 ELSE 1.25 END, 2) AS priority,
+           p.currency
+      FROM per AS p
+      LEFT JOIN ar_credit.credit_account AS a ON a.customer_key = p.customer_key
+      LEFT JOIN nxt AS n ON n.customer_key = p.customer_key AND n.currency IS NOT DISTINCT FROM p.currency
+      LEFT JOIN hl AS h ON h.customer_key = p.customer_key AND h.currency IS NOT DISTINCT FROM p.currency
+     WHERE p.overdue_amount > 0 OR p.broken_promises > 0 OR n.remind_on <= CURRENT_DATE)
+SELECT w.customer_key, w.collector, w.overdue_amount, w.oldest_days_past_due, w.risk_class, w.broken_promises,
+       w.open_disputes, w.next_action, w.next_action_on, w.priority, w.currency
+  FROM w
+ ORDER BY w.broken_promises > 0 DESC, w.priority DESC, w.customer_key, w.currency;
+COMMENT ON VIEW ar_credit.worklist IS
+    'the customers to act on, one row per customer and currency: overdue amount, oldest days past due, risk class, broken promises, open disputes, the next action and its date, priority = overdue x (1 + days / 30) x risk weight (A 1, B 1.25, C 1.5, D 2, E 3, none 1.25); broken promises first, then by priority';
+COMMENT ON COLUMN ar_credit.worklist.customer_key IS 'the customer';
+COMMENT ON COLUMN ar_credit.worklist.collector IS 'who owns the account (credit_account.collector); NULL without an account';
+COMMENT ON COLUMN ar_credit.worklist.overdue_amount IS 'the open amounts past their due date, disputed ones included, in currency';
+COMMENT ON COLUMN ar_credit.worklist.oldest_days_past_due IS 'days past due of the oldest invoice past due; NULL when none is';
+COMMENT ON COLUMN ar_credit.worklist.risk_class IS 'the account''s current class (credit_account.risk_class, written by refresh_risk)';
+COMMENT ON COLUMN ar_credit.worklist.broken_promises IS 'invoices still owed whose promise to pay was broken (its date passed unpaid)';
+COMMENT ON COLUMN ar_credit.worklist.open_disputes IS 'invoices disputed (status) or under an active dispute hold';
+COMMENT ON COLUMN ar_credit.worklist.next_action IS 'call: promise broken; else the next reminder (label and channel); else check the promised payment, settle the dispute, review the hold or the account';
+COMMENT ON COLUMN ar_credit.worklist.next_action_on IS 'the day of the next action (today for a broken promise)';
+COMMENT ON COLUMN ar_credit.worklist.priority IS 'overdue_amount x (1 + oldest_days_past_due / 30) x risk weight (A 1, B 1.25, C 1.5, D 2, E 3, none 1.25), rounded to cents';
+COMMENT ON COLUMN ar_credit.worklist.currency IS 'the currency of the amounts (one row per customer and currency; NULL when the table maps none)';
+REVOKE ALL ON ar_credit.worklist FROM PUBLIC;
+GRANT SELECT ON ar_credit.worklist TO ar_credit_reader, ar_credit_worker;
