@@ -769,19 +769,35 @@ build_reconcile(StringInfo sql)
 							* An invoice owed again (reopened) while a worker still holds the
 							* reminder its closing cancelled: that reminder is live again,
 							* still the worker's, rather than a new one of the same level
-							* that another worker could send too.
+							* that another worker could send too (at the last level nothing
+							* would move that one on: the level was sent twice).  Whatever
+							* the lease: completion does not look at it, so a late worker
+							* still records its reminder; one whose lease ran out comes back
+							* pending, at the level due, for any worker to claim, but it is
+							* the same row, sent once.  The row is checked again as it is
+							* updated: a worker that let it go meanwhile (fail_reminders,
+							* which does not lock the receivable) leaves it cancelled and
+							* the level is queued anew below, not revived as 'claimed' by
+							* nobody, which no worker could ever claim.
 							*/
 						   " rv AS (UPDATE ar_credit.dunning_queue AS q SET state = CASE WHEN h.suspend THEN 'suspended'"
-						   " ELSE 'claimed' END, amount_due = h.amount, due_date = h.due_date, updated_at = pg_catalog.now()"
-						   " FROM (SELECT DISTINCT ON (k.receivable_id) k.id, c.amount, c.due_date,"
-						   " (c.class = 'suspended' OR c.on_hold) AS suspend"
+						   " WHEN q.claimed_until > pg_catalog.now() THEN 'claimed' ELSE 'pending' END,"
+						   " level = CASE WHEN q.claimed_until > pg_catalog.now() THEN q.level ELSE (h.n).level END,"
+						   " channel = CASE WHEN q.claimed_until > pg_catalog.now() THEN q.channel ELSE (h.n).channel END,"
+						   " label = CASE WHEN q.claimed_until > pg_catalog.now() THEN q.label ELSE (h.n).label END,"
+						   " remind_on = CASE WHEN q.claimed_until > pg_catalog.now() THEN q.remind_on ELSE (h.n).remind_on END,"
+						   " invoice_key = h.item_key, customer_key = h.customer_key, currency = h.currency,"
+						   " amount_due = h.amount, due_date = h.due_date, updated_at = pg_catalog.now()"
+						   " FROM (SELECT DISTINCT ON (k.receivable_id) k.id, c.n, c.item_key, c.customer_key, c.currency,"
+						   " c.amount, c.due_date, (c.class = 'suspended' OR c.on_hold) AS suspend"
 						   " FROM c JOIN ar_credit.dunning_queue AS k ON k.receivable_id = c.id"
 						   " WHERE c.n IS NOT NULL AND c.prev_class NOT IN ('open', 'suspended')"
 						   " AND k.state = 'cancelled' AND k.claimed_by IS NOT NULL AND k.sent_at IS NULL"
-						   " AND k.claimed_until > pg_catalog.now()"
 						   " AND NOT EXISTS (SELECT 1 FROM ar_credit.dunning_queue AS l"
 						   " WHERE l.receivable_id = c.id AND l.state IN " LIVE ")"
-						   " ORDER BY k.receivable_id, k.id DESC) AS h WHERE q.id = h.id RETURNING q.receivable_id)"
+						   " ORDER BY k.receivable_id, k.id DESC) AS h WHERE q.id = h.id"
+						   " AND q.state = 'cancelled' AND q.claimed_by IS NOT NULL AND q.sent_at IS NULL"
+						   " RETURNING q.receivable_id)"
 						   " INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key,"
 						   " level, channel, label, remind_on, due_date, amount_due, currency, policy, state)"
 						   " SELECT c.id, $1, c.item_key, c.customer_key, (c.n).level, (c.n).channel, (c.n).label,"
