@@ -62,3 +62,65 @@ SELECT s.invoice_key, s.customer_key, s.level AS sent_level, s.channel, s.amount
   LEFT JOIN ar_credit.dunning_queue AS q
          ON q.source = s.source AND q.invoice_key = s.invoice_key AND q.state = 'pending'
  ORDER BY s.invoice_key;
+
+\echo
+\echo '== 7. A day of collections: the worklist, a call logged, a promise kept, one broken, a payment plan, a formal notice'
+\o /dev/null
+-- credit accounts: who owns which customers, their class (refresh_risk writes it from the figures)
+INSERT INTO ar_credit.credit_account (customer_key, credit_limit, currency, collector, risk_class)
+SELECT w.customer_key, 50000, 'EUR', CASE WHEN row_number() OVER (ORDER BY w.priority DESC) % 2 = 1 THEN 'alice' ELSE 'bob' END,
+       (ARRAY['A', 'B', 'C', 'D'])[1 + (w.customer_key::int % 4)]
+  FROM ar_credit.worklist AS w WHERE w.currency = 'EUR';
+\o
+\echo 'The worklist this morning (top 6; broken promises first, then overdue x (1 + days/30) x risk weight):'
+SELECT customer_key, collector, overdue_amount, oldest_days_past_due AS days, risk_class AS class,
+       broken_promises AS broken, open_disputes AS disputes, next_action, priority
+  FROM ar_credit.worklist WHERE currency = 'EUR' LIMIT 6;
+-- the day's cases: the first three customers of the list, an invoice each
+CREATE TEMP TABLE todo AS
+SELECT w.customer_key, (SELECT r.item_key FROM ar_credit.receivable AS r
+                         WHERE r.customer_key = w.customer_key AND r.class = 'open' AND NOT r.gone AND r.currency = 'EUR'
+                         ORDER BY r.due_date, r.item_key LIMIT 1) AS invoice_no,
+       row_number() OVER () AS n
+  FROM (SELECT customer_key FROM ar_credit.worklist WHERE currency = 'EUR' LIMIT 3) AS w;
+\echo 'The collector calls the first two customers: the calls are logged, and promises to pay in 3 days recorded'
+\o /dev/null
+INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note)
+SELECT 'billing.invoice', invoice_no, customer_key, 'phone', 'out', 'promise', 'will pay within 3 days' FROM todo WHERE n IN (1, 2);
+SELECT ar_credit.hold('billing.invoice', invoice_no, 'promise', until => current_date + 3, reason => 'call of today')
+  FROM todo WHERE n IN (1, 2);
+\o
+SELECT t.n AS "case", h.invoice_key, h.kind, h.until - current_date AS "in days", q.state AS reminder
+  FROM todo AS t JOIN ar_credit.dunning_hold AS h ON h.invoice_key = t.invoice_no
+  JOIN ar_credit.dunning_queue AS q ON q.receivable_id = h.receivable_id AND q.state IN ('pending', 'claimed', 'suspended')
+ ORDER BY t.n;
+\echo 'Case 1 pays on time (the promise is kept); case 2 does not (broken the day after: the next level at once, an alert)'
+\o /dev/null
+UPDATE billing.invoice AS i SET paid_amount = i.amount, paid_on = current_date + 2, status = 'paid'
+  FROM todo AS t WHERE t.n = 1 AND i.invoice_no = t.invoice_no;
+SELECT ar_credit.process_holds(current_date + 4);
+\o
+SELECT t.n AS "case", h.invoice_key, h.state AS promise,
+       (SELECT q.level || ' ' || q.label || ', ' || q.state FROM ar_credit.dunning_queue AS q
+         WHERE q.receivable_id = h.receivable_id AND q.state IN ('pending', 'claimed', 'suspended')) AS "live reminder"
+  FROM todo AS t JOIN ar_credit.dunning_hold AS h ON h.invoice_key = t.invoice_no ORDER BY t.n;
+SELECT kind, customer_key, invoice_key, detail ->> 'until' AS "promised by" FROM ar_credit.alert WHERE kind = 'broken_promise';
+\echo 'Case 3 is in difficulty: a payment plan in three monthly instalments replaces the dunning'
+\o /dev/null
+SELECT ar_credit.payment_plan('billing.invoice', invoice_no, '34% 30D, 33% 60D, 33% 90D') FROM todo WHERE n = 3;
+\o
+SELECT l.seq, l.due_date - current_date AS "due in days", l.amount, l.state
+  FROM ar_credit.payment_plan_line AS l JOIN ar_credit.payment_plan AS p ON p.id = l.plan_id
+  JOIN todo AS t ON t.invoice_no = p.invoice_key AND t.n = 3 ORDER BY l.seq;
+\echo 'The formal notice of the oldest debt: what it claims (principal, interest under FR_B2B, the EUR 40 indemnity) and its letter'
+CREATE TEMP TABLE notice AS
+SELECT q.id, q.invoice_key FROM ar_credit.dunning_queue AS q
+ WHERE q.state = 'pending' AND q.level = 5 AND q.currency = 'EUR' ORDER BY q.due_date, q.id LIMIT 1;
+SELECT n.invoice_key, c.* FROM notice AS n, ar_credit.claim_statement('billing.invoice', n.invoice_key) AS c;
+\pset format unaligned
+\pset tuples_only on
+SELECT t.subject || E'\n\n' || t.body FROM notice AS n, ar_credit.reminder_text(n.id, 'fr') AS t;
+\pset tuples_only off
+\pset format aligned
+\echo 'The contact log of the day:'
+SELECT channel, direction, outcome, invoice_key, note FROM ar_credit.contact_log ORDER BY id LIMIT 10;
