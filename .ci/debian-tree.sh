@@ -51,6 +51,14 @@ printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d"
 chmod 755 "$dir/usr/sbin/policy-rc.d"
 cp /etc/resolv.conf "$dir/etc/resolv.conf"
 cp /etc/hosts "$dir/etc/hosts"    # sudo looks the host name up
+# This machine may reach npm through a TLS-inspecting proxy whose CA only
+# the host trusts: the tree's node (npm ci of the driver tests) trusts what
+# the host trusts, through NODE_EXTRA_CA_CERTS (an environment fact too).
+host_ca=""
+if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+    cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ci-host-ca.crt"
+    host_ca=/etc/ci-host-ca.crt
+fi
 
 # ---- 2. mounts and the checkout ----------------------------------------------
 mounted=()
@@ -86,7 +94,7 @@ run() {
     say "$what: $cmd (as $user, LANG=${lang:-unset})"
     t0=$(date +%s)
     chroot --userspec="$user:$user" "$dir" env -i PATH="$path" HOME="$home" USER="$user" TERM=dumb \
-        ${lang:+LANG="$lang"} bash -c "$cmd" > "$log" 2>&1 || r=$?
+        ${lang:+LANG="$lang"} ${host_ca:+NODE_EXTRA_CA_CERTS="$host_ca"} bash -c "$cmd" > "$log" 2>&1 || r=$?
     if [ "$r" -ne 0 ]; then
         rc=1
         grep -E '^(not ok|test .*FAILED|E: |error|Error)' "$log" | head -40

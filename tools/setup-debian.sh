@@ -20,3 +20,5 @@ ar_apt_install default-jdk-headless libpostgresql-jdbc-java python3-psycopg2 pyt
 command -v npm >/dev/null || ar_apt_install npm
 # the reference worker's test (test/worker_py.sh): a local SMTP server
 ar_apt_install python3-aiosmtpd
+# pg_cron, for the scheduler path of the collections rules (test/pg_cron.sh)
+ar_apt_install "postgresql-$PGVERSION-cron" || echo "# postgresql-$PGVERSION-cron could not be installed: test/pg_cron.sh will say so"
