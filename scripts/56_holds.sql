@@ -130,6 +130,8 @@ BEGIN
     RETURNING h.id INTO hid;
     UPDATE ar_credit.receivable AS r SET on_hold = true, updated_at = pg_catalog.now() WHERE r.id = rv.id;
     PERFORM ar_credit.requeue(ARRAY[rv.id], CURRENT_DATE, false);
+    -- under a payment plan the plan's reminder is the live one: suspended too
+    PERFORM ar_credit.plan_requeue(ARRAY[rv.id], CURRENT_DATE);
     RETURN hid;
 END
 $$;

@@ -9,7 +9,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(52);
+SELECT plan(58);
 
 CREATE SCHEMA hold_t;
 CREATE TABLE hold_t.inv (no text PRIMARY KEY, cust text, due date, bal numeric, st text DEFAULT 'open');
@@ -121,6 +121,15 @@ SELECT throws_ok($$SELECT ar_credit.payment_plan('hold_t.inv', 'zz', '30D')$$, '
 INSERT INTO hold_t.inv VALUES ('F', 'c7', current_date - 10, 300);
 SELECT ok(ar_credit.payment_plan('hold_t.inv', 'F', '3 months') > 0, 'a plan in one instalment');
 SELECT throws_ok($$SELECT ar_credit.payment_plan('hold_t.inv', 'F', '30D')$$, '55000', NULL, 'a second plan for the same invoice');
+-- a dispute on an invoice under a plan suspends the plan's reminder; released, it is due again
+SELECT is(hold_t.live('F'), 'pending L1 75', 'under the plan: the instalment''s courtesy reminder');
+SELECT ok(ar_credit.hold('hold_t.inv', 'F', 'dispute', reason => 'wrong quantity') > 0, 'a dispute on an invoice under a plan');
+SELECT is(hold_t.live('F'), 'suspended L1 75', 'the plan''s reminder is suspended');
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'w3', '5 minutes', current_date + 80) WHERE invoice_key = 'F'),
+          0::bigint, 'no worker claims it');
+SELECT lives_ok($$SELECT ar_credit.release((SELECT id FROM ar_credit.dunning_hold WHERE invoice_key = 'F' AND state = 'active'))$$,
+                'the dispute released');
+SELECT is(hold_t.live('F'), 'pending L1 75', 'the plan''s reminder is due again');
 SELECT lives_ok($$SELECT ar_credit.cancel_plan((SELECT id FROM ar_credit.payment_plan WHERE invoice_key = 'F'))$$, 'cancel_plan');
 SELECT is(hold_t.live('F'), 'pending L3 0', 'the normal dunning resumes');
 

@@ -646,7 +646,7 @@ BEGIN
            AND (q.state = 'claimed'
                 OR (q.claimed_by IS NOT NULL AND q.sent_at IS NULL AND q.state IN ('pending', 'suspended', 'cancelled')))
         RETURNING q.id, q.receivable_id, q.level, q.policy, q.source, q.invoice_key, q.customer_key, q.channel, q.label,
-                  q.due_date),
+                  q.due_date, q.created_at),
     l AS (
         INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, outcome, note,
                                            reminder_id, subject)
@@ -669,14 +669,23 @@ BEGIN
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
-        SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label, (x.n).remind_on,
+        SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,
+               CASE WHEN b.broke THEN CURRENT_DATE ELSE (x.n).remind_on END,
                r.due_date, r.amount, r.currency, p.policy,
                CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
           FROM r LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
          -- the customer's policy now (its risk class may have changed since)
          CROSS JOIN LATERAL (SELECT ar_credit.policy_for(r.customer_key, COALESCE(t.policy, r.policy)) AS policy) AS p
-         CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level, p.policy,
-                                                                CURRENT_DATE, 5, r.amount) AS n) AS x
+         -- a payment plan broken while this reminder was held by the worker:
+         -- the formal notice the break called for (plan_requeue could not
+         -- queue it beside a claimed reminder) goes at once
+         CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM ar_credit.payment_plan AS pp JOIN s ON s.receivable_id = pp.receivable_id
+                                             WHERE pp.receivable_id = r.id AND pp.state = 'broken'
+                                               AND pp.ended_at >= s.created_at) AS broke) AS b
+         CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE,
+                                                                CASE WHEN b.broke THEN GREATEST(r.last_level, ar_credit.formal_notice_level(p.policy) - 1)
+                                                                     ELSE r.last_level END,
+                                                                p.policy, CURRENT_DATE, 5, r.amount) AS n) AS x
          WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
         -- a live reminder already there (the invoice reopened while this one was
         -- held) that lags behind the level just sent moves on to the next one
@@ -1808,6 +1817,8 @@ BEGIN
     RETURNING h.id INTO hid;
     UPDATE ar_credit.receivable AS r SET on_hold = true, updated_at = pg_catalog.now() WHERE r.id = rv.id;
     PERFORM ar_credit.requeue(ARRAY[rv.id], CURRENT_DATE, false);
+    -- under a payment plan the plan's reminder is the live one: suspended too
+    PERFORM ar_credit.plan_requeue(ARRAY[rv.id], CURRENT_DATE);
     RETURN hid;
 END
 $$;
