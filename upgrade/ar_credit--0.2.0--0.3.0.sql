@@ -1979,6 +1979,8 @@ COMMENT ON TABLE ar_credit.payment_plan IS
     'payment plans (échéanciers) agreed for invoices: the open amount spread over the plan''s terms; completed when paid, broken by an instalment missed';
 COMMENT ON COLUMN ar_credit.payment_plan.amount IS 'the open amount the plan spreads (when it was agreed)';
 CREATE UNIQUE INDEX payment_plan_active ON ar_credit.payment_plan (receivable_id) WHERE state = 'active';
+-- the plans broken of a receivable (complete_reminders: a plan broken while the worker held the reminder)
+CREATE INDEX payment_plan_broken ON ar_credit.payment_plan (receivable_id) WHERE state = 'broken';
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_plan', 'id'), '');
 
