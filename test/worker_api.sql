@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(55);
+SELECT plan(64);
 
 CREATE SCHEMA wapi;
 -- ---------------------------------------------------------------------
@@ -207,6 +207,50 @@ SELECT ok(has_function_privilege('wapi_worker', 'ar_credit.complete_reminders(bi
 SET LOCAL ROLE wapi_nobody;
 SELECT throws_ok($$SELECT ar_credit.complete_reminders('{}')$$, '42501', NULL, 'a role without ar_credit_worker cannot complete');
 RESET ROLE;
+
+-- ---------------------------------------------------------------------
+-- workers settle their own claims (issue 18): another worker role gets
+-- 42501, a member of the claiming role, a credit manager and a superuser
+-- may settle them
+-- ---------------------------------------------------------------------
+CREATE ROLE wapi_other IN ROLE ar_credit_worker;
+CREATE ROLE wapi_deputy IN ROLE wapi_worker;
+CREATE ROLE wapi_manager IN ROLE ar_credit_credit_manager;
+GRANT USAGE ON SCHEMA wapi TO wapi_worker, wapi_other, wapi_deputy, wapi_manager;
+GRANT EXECUTE ON FUNCTION ar_credit.complete_reminders(bigint[], text, text), ar_credit.fail_reminders(bigint[], text)
+   TO wapi_manager;
+INSERT INTO wapi.b VALUES ('o1', 'C6', current_date - 3, 10, 'open'), ('o2', 'C6', current_date - 3, 20, 'open'),
+                          ('o3', 'C6', current_date - 3, 30, 'open'), ('o4', 'C6', current_date - 3, 40, 'open');
+SET LOCAL ROLE wapi_worker;
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(100, 'mine')), 4::bigint, 'wapi_worker claims the four');
+RESET ROLE;
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE claimed_by = 'mine' AND claimed_role = 'wapi_worker'::regrole),
+          4::bigint, 'the claims record the role that made them');
+-- the workers get their ids from their claim; here, from a table they may read
+CREATE TABLE wapi.mine AS SELECT invoice_key AS k, id FROM ar_credit.dunning_queue WHERE claimed_by = 'mine';
+GRANT SELECT ON wapi.mine TO wapi_worker, wapi_other, wapi_deputy, wapi_manager;
+SET LOCAL ROLE wapi_other;
+SELECT throws_ok($$SELECT ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o1')])$$,
+                 '42501', NULL, 'another worker role cannot complete them');
+SELECT throws_like($$SELECT ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o1')])$$,
+                   '%was claimed by role "wapi_worker" (worker "mine"), not by role "wapi_other"', 'the error names both roles');
+SELECT throws_ok($$SELECT ar_credit.fail_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o1')], 'x')$$,
+                 '42501', NULL, 'nor fail them');
+RESET ROLE;
+SET LOCAL ROLE wapi_worker;
+SELECT is(ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o1')]), 1,
+          'the role that claimed completes its own');
+RESET ROLE;
+SET LOCAL ROLE wapi_deputy;
+SELECT is(ar_credit.fail_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o2')], 'smtp down'), 1,
+          'a member of the claiming role may fail it');
+RESET ROLE;
+SET LOCAL ROLE wapi_manager;
+SELECT is(ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o3')]), 1,
+          'a credit manager settles another role''s claim (the admin path)');
+RESET ROLE;
+SELECT is(ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o4')]), 1,
+          'a superuser too');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -392,7 +392,8 @@ CREATE TABLE ar_credit.dunning_queue (
     next_attempt_at pg_catalog.timestamptz,
     sent_at         pg_catalog.timestamptz,
     receivable_id   pg_catalog.int8 NOT NULL,
-    outcome         pg_catalog.text
+    outcome         pg_catalog.text,
+    claimed_role    pg_catalog.oid
 );
 COMMENT ON TABLE ar_credit.dunning_queue IS
     'reminders to send: at most one live (pending, claimed, suspended) row per receivable; workers use claim_reminders, complete_reminder(s) and fail_reminder(s)';
@@ -400,6 +401,8 @@ COMMENT ON COLUMN ar_credit.dunning_queue.receivable_id IS
     'the invoice (ar_credit.receivable.id) the reminder is for; its history of levels sent lives there';
 COMMENT ON COLUMN ar_credit.dunning_queue.outcome IS
     'what the worker reported when it completed the reminder (complete_reminders outcome), or NULL';
+COMMENT ON COLUMN ar_credit.dunning_queue.claimed_role IS
+    'the role (oid) whose session claimed the reminder: only it, its members, a member of ar_credit_credit_manager or a superuser may complete or fail it';
 -- one live reminder per invoice, the trigger's and the workers' arbiter
 CREATE UNIQUE INDEX dunning_queue_live ON ar_credit.dunning_queue (receivable_id)
     WHERE state IN ('pending', 'claimed', 'suspended');
@@ -491,7 +494,7 @@ BEGIN
          LIMIT batch
            FOR UPDATE SKIP LOCKED)
     UPDATE ar_credit.dunning_queue AS q
-       SET state = 'claimed', claimed_by = claim_reminders.worker,
+       SET state = 'claimed', claimed_by = claim_reminders.worker, claimed_role = ar_credit.invoking_role(),
            claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
       FROM c
      WHERE q.id = c.id
@@ -561,7 +564,7 @@ BEGIN
            FOR UPDATE OF q SKIP LOCKED),
     u AS (
         UPDATE ar_credit.dunning_queue AS q
-           SET state = 'claimed', claimed_by = claim_customer_reminders.worker,
+           SET state = 'claimed', claimed_by = claim_customer_reminders.worker, claimed_role = ar_credit.invoking_role(),
                claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
           FROM c
          WHERE q.id = c.id
@@ -578,6 +581,55 @@ COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catal
 -- What a worker may ask of claim_reminders: a name of reasonable length, a
 -- lease of at most a day (an expired lease is how a lost reminder comes
 -- back), nothing due later than today unless it is a superuser's session.
+-- The role a worker function was called by.  Inside a SECURITY DEFINER
+-- function CURRENT_USER is the extension's owner; the caller is the role of
+-- SET ROLE, else the session's user (both checked by PostgreSQL when set).
+CREATE OR REPLACE FUNCTION ar_credit.invoking_role()
+RETURNS pg_catalog.oid
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT r.oid FROM pg_catalog.pg_roles AS r
+     WHERE r.rolname = CASE WHEN pg_catalog.current_setting('role') = 'none' THEN SESSION_USER
+                            ELSE pg_catalog.current_setting('role') END
+$$;
+COMMENT ON FUNCTION ar_credit.invoking_role() IS
+    'the role a worker function was called by (SET ROLE, else the session user), not the SECURITY DEFINER owner';
+
+-- Workers settle their own claims (issue 18): a reminder claimed by another
+-- role may be completed or failed by a member of that role, a credit manager
+-- or a superuser (the admin path: a worker gone for good), else 42501.  A
+-- claim of a role since dropped is anyone's.
+CREATE OR REPLACE FUNCTION ar_credit.check_claim_owner(ids pg_catalog.int8[])
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    me pg_catalog.oid := ar_credit.invoking_role();
+    bad record;
+BEGIN
+    IF me IS NULL OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = me)
+       OR pg_catalog.pg_has_role(me, 'ar_credit_credit_manager', 'MEMBER') THEN
+        RETURN;
+    END IF;
+    SELECT q.id, q.claimed_by, r.rolname INTO bad
+      FROM ar_credit.dunning_queue AS q JOIN pg_catalog.pg_roles AS r ON r.oid = q.claimed_role
+     WHERE q.id = ANY (ids) AND q.claimed_role <> me AND q.claimed_by IS NOT NULL AND q.sent_at IS NULL
+       AND NOT pg_catalog.pg_has_role(me, q.claimed_role, 'MEMBER')
+     ORDER BY q.id
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'reminder % was claimed by role "%" (worker "%"), not by role "%"',
+              bad.id, bad.rolname, ar_credit.clip(bad.claimed_by), pg_catalog.pg_get_userbyid(me)
+              USING ERRCODE = '42501',
+              HINT = 'A worker completes or fails only the reminders its role claimed; a member of ar_credit_credit_manager may settle the others (or wait for their lease to end: they are claimed again).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION ar_credit.check_claim_owner(pg_catalog.int8[]) IS
+    'refuses (42501) to complete or fail reminders another role claimed, but for its members, credit managers and superusers';
+
 CREATE OR REPLACE FUNCTION ar_credit.check_claim(worker pg_catalog.text, lease pg_catalog.interval, as_of pg_catalog.date)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -638,6 +690,7 @@ BEGIN
         RAISE EXCEPTION 'reminder % is %, not claimed', bad.id, bad.state USING ERRCODE = '55000',
               HINT = 'Claim reminders with ar_credit.claim_reminders() before completing them.';
     END IF;
+    PERFORM ar_credit.check_claim_owner(ids);
     WITH s AS (
         UPDATE ar_credit.dunning_queue AS q
            SET state = 'sent', claimed_until = NULL, sent_at = pg_catalog.now(), updated_at = pg_catalog.now(),
@@ -746,11 +799,12 @@ BEGIN
         END IF;
         RAISE EXCEPTION 'reminder % is %, not claimed', bad.id, bad.state USING ERRCODE = '55000';
     END IF;
+    PERFORM ar_credit.check_claim_owner(ids);
     -- retry after 1, 2, 4, 8 ... minutes (at most a day); give up after max_attempts.
     -- A reminder cancelled or suspended meanwhile stays so; the worker lets it go.
     UPDATE ar_credit.dunning_queue AS q
        SET attempts = q.attempts + 1, last_error = fail_reminders.error,
-           claimed_by = NULL, claimed_until = NULL,
+           claimed_by = NULL, claimed_until = NULL, claimed_role = NULL,
            state = CASE WHEN q.state <> 'claimed' THEN q.state
                         WHEN q.attempts + 1 >= max_attempts THEN 'failed' ELSE 'pending' END,
            next_attempt_at = pg_catalog.now()
@@ -828,6 +882,8 @@ GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
 REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                        ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                        ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
+                       ar_credit.check_claim_owner(pg_catalog.int8[]),
+                       ar_credit.invoking_role(),
                        ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                        ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
                        ar_credit.fail_reminder(pg_catalog.int8, pg_catalog.text),
