@@ -282,6 +282,14 @@ COMMENT ON COLUMN ar_credit.contact_log.subject IS 'what it was about (the remin
 CREATE INDEX contact_log_customer ON ar_credit.contact_log (customer_key, at);
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.contact_log', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.contact_log', 'id'), '');
+-- a role reads, and records, the exchanges about the tables it may read
+-- (issue 18); those about no table (a call to a customer) are every
+-- reader's.  The extension's functions write as its owner.
+ALTER TABLE ar_credit.contact_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY contact_log_readable ON ar_credit.contact_log FOR SELECT
+    USING (source IS NULL OR pg_catalog.has_table_privilege(source, 'SELECT'));
+CREATE POLICY contact_log_record ON ar_credit.contact_log FOR INSERT
+    WITH CHECK (source IS NULL OR pg_catalog.has_table_privilege(source, 'SELECT'));
 
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
@@ -682,8 +690,10 @@ CREATE VIEW ar_credit.dunning_due WITH (security_barrier) AS
 SELECT q.id, ar_credit.qualified_name(q.source) AS source, q.invoice_key, q.customer_key, q.level, q.channel,
        q.label, q.remind_on, q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
   FROM ar_credit.dunning_queue AS q
- WHERE q.state IN ('pending', 'claimed') AND q.remind_on <= CURRENT_DATE;
-COMMENT ON VIEW ar_credit.dunning_due IS 'live reminders due today or earlier';
+ WHERE q.state IN ('pending', 'claimed') AND q.remind_on <= CURRENT_DATE
+   -- a role sees the reminders of the tables it may read (issue 18)
+   AND pg_catalog.has_table_privilege(q.source, 'SELECT');
+COMMENT ON VIEW ar_credit.dunning_due IS 'live reminders due today or earlier, of the tables the querying role may read';
 COMMENT ON COLUMN ar_credit.dunning_due.id IS 'dunning_queue.id: pass it to complete_reminder or fail_reminder';
 COMMENT ON COLUMN ar_credit.dunning_due.source IS 'tracked invoices table, schema-qualified (public.invoice)';
 COMMENT ON COLUMN ar_credit.dunning_due.invoice_key IS 'invoice key (composite keys as a row literal)';

@@ -78,6 +78,10 @@ COMMENT ON COLUMN ar_credit.payment_event.days_late IS 'paid_on - due_date (nega
 CREATE INDEX payment_event_customer ON ar_credit.payment_event (customer_key, paid_on);
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_event', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_event', 'id'), '');
+-- a role reads the payments of the tables it may read (issue 18)
+ALTER TABLE ar_credit.payment_event ENABLE ROW LEVEL SECURITY;
+CREATE POLICY payment_event_readable ON ar_credit.payment_event FOR SELECT
+    USING (pg_catalog.has_table_privilege(source, 'SELECT'));
 
 -- Alerts on a customer's changing habits (SPEC section 9), raised where the
 -- event happens; each is announced with NOTIFY ar_credit_alert (its id).
@@ -98,6 +102,11 @@ COMMENT ON TABLE ar_credit.alert IS
 COMMENT ON COLUMN ar_credit.alert.detail IS 'what happened, as JSON (days late, dates, amounts, ...)';
 CREATE INDEX alert_open ON ar_credit.alert (customer_key, at) WHERE NOT acknowledged;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.alert', '');
+-- a role reads the alerts about the tables it may read, and those about a
+-- customer as a whole (a paydex drop, a limit exceeded) (issue 18)
+ALTER TABLE ar_credit.alert ENABLE ROW LEVEL SECURITY;
+CREATE POLICY alert_readable ON ar_credit.alert FOR SELECT
+    USING (source IS NULL OR pg_catalog.has_table_privilege(source, 'SELECT'));
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'), '');
 
 -- ---------------------------------------------------------------------
@@ -780,9 +789,11 @@ SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, 
   FROM ar_credit.receivable AS r
   LEFT JOIN ar_credit.dunning_queue AS q
          ON q.receivable_id = r.id AND q.state IN ('pending', 'claimed', 'suspended')
- WHERE NOT r.gone AND r.class IN ('open', 'suspended', 'credit');
+ WHERE NOT r.gone AND r.class IN ('open', 'suspended', 'credit')
+   -- a role sees the items of the tables it may read (issue 18)
+   AND pg_catalog.has_table_privilege(r.source, 'SELECT');
 COMMENT ON VIEW ar_credit.open_invoices IS
-    'open, disputed and credit items of the tracked tables with their next reminder (credits as negative amounts, so balances net)';
+    'open, disputed and credit items of the tracked tables the querying role may read, with their next reminder (credits as negative amounts, so balances net)';
 
 CREATE VIEW ar_credit.aging_report WITH (security_barrier) AS
 SELECT o.source, o.customer_key, o.currency,
@@ -794,7 +805,7 @@ SELECT o.source, o.customer_key, o.currency,
        COALESCE(pg_catalog.sum(o.amount_due), 0) AS total
   FROM ar_credit.open_invoices AS o
  GROUP BY o.source, o.customer_key, o.currency;
-COMMENT ON VIEW ar_credit.aging_report IS 'amount owed per tracked table, customer and currency by aging bucket, credits netted';
+COMMENT ON VIEW ar_credit.aging_report IS 'amount owed per tracked table (those the querying role may read), customer and currency by aging bucket, credits netted';
 
 COMMENT ON COLUMN ar_credit.open_invoices.source IS 'tracked invoices table, schema-qualified (public.invoice)';
 COMMENT ON COLUMN ar_credit.open_invoices.invoice_key IS 'invoice key (composite keys as a row literal)';

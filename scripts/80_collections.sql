@@ -482,7 +482,9 @@ WITH owed AS (
                                              WHERE h.receivable_id = r.id AND h.kind = 'dispute'
                                                AND h.state = 'active') AS disputed
       FROM ar_credit.receivable AS r
-     WHERE NOT r.gone AND r.class IN ('open', 'suspended') AND r.customer_key IS NOT NULL),
+     WHERE NOT r.gone AND r.class IN ('open', 'suspended') AND r.customer_key IS NOT NULL
+       -- built from the tables the querying role may read (issue 18)
+       AND pg_catalog.has_table_privilege(r.source, 'SELECT')),
 per AS (
     SELECT o.customer_key, o.currency,
            COALESCE(pg_catalog.sum(o.amount) FILTER (WHERE o.due_date < CURRENT_DATE AND o.amount > 0), 0)
@@ -498,12 +500,14 @@ nxt AS (
     SELECT DISTINCT ON (q.customer_key, q.currency) q.customer_key, q.currency, q.label, q.channel, q.remind_on
       FROM ar_credit.dunning_queue AS q
      WHERE q.state IN ('pending', 'claimed') AND q.customer_key IS NOT NULL
+       AND pg_catalog.has_table_privilege(q.source, 'SELECT')
      ORDER BY q.customer_key, q.currency, q.remind_on, q.level DESC),
 hl AS (
     -- the customer's hold that ends first: a promise to check, a dispute or a hold
     SELECT DISTINCT ON (h.customer_key, r.currency) h.customer_key, r.currency, h.kind, h.until
       FROM ar_credit.dunning_hold AS h JOIN ar_credit.receivable AS r ON r.id = h.receivable_id
      WHERE h.state = 'active' AND h.customer_key IS NOT NULL
+       AND pg_catalog.has_table_privilege(r.source, 'SELECT')
      ORDER BY h.customer_key, r.currency, h.until NULLS LAST, h.id),
 w AS (
     SELECT p.customer_key, a.collector, p.overdue_amount, p.oldest_days_past_due, a.risk_class,
@@ -532,7 +536,7 @@ SELECT w.customer_key, w.collector, w.overdue_amount, w.oldest_days_past_due, w.
   FROM w
  ORDER BY w.broken_promises > 0 DESC, w.priority DESC, w.customer_key, w.currency;
 COMMENT ON VIEW ar_credit.worklist IS
-    'the customers to act on, one row per customer and currency: overdue amount, oldest days past due, risk class, broken promises, open disputes, the next action and its date, priority = overdue x (1 + days / 30) x risk weight (A 1, B 1.25, C 1.5, D 2, E 3, none 1.25); broken promises first, then by priority';
+    'the customers to act on (from the tracked tables the querying role may read), one row per customer and currency: overdue amount, oldest days past due, risk class, broken promises, open disputes, the next action and its date, priority = overdue x (1 + days / 30) x risk weight (A 1, B 1.25, C 1.5, D 2, E 3, none 1.25); broken promises first, then by priority';
 COMMENT ON COLUMN ar_credit.worklist.customer_key IS 'the customer';
 COMMENT ON COLUMN ar_credit.worklist.collector IS 'who owns the account (credit_account.collector); NULL without an account';
 COMMENT ON COLUMN ar_credit.worklist.overdue_amount IS 'the open amounts past their due date, disputed ones included, in currency';

@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(314);
+SELECT plan(315);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -638,7 +638,13 @@ CREATE ROLE dunning_t_worker NOLOGIN;
 GRANT ar_credit_worker TO dunning_t_worker;
 CREATE ROLE dunning_t_nobody NOLOGIN;
 SET LOCAL ROLE dunning_t_worker;
-SELECT ok((SELECT count(*) FROM ar_credit.dunning_due) > 0, 'worker: reads dunning_due');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_due), 0::bigint,
+          'worker without SELECT on the tracked tables: dunning_due shows none of their reminders (issue 18)');
+RESET ROLE;
+GRANT SELECT ON "Billing".ag TO dunning_t_worker;
+SET LOCAL ROLE dunning_t_worker;
+SELECT ok((SELECT count(*) FROM ar_credit.dunning_due) > 0 AND (SELECT bool_and(source = '"Billing".ag') FROM ar_credit.dunning_due),
+          'worker: reads dunning_due, the reminders of the table it may read');
 SELECT lives_ok($$SELECT ar_credit.complete_reminder(c.id) FROM ar_credit.claim_reminders(1, 'sec') AS c$$,
                 'worker: claims and completes');
 RESET ROLE;

@@ -8,7 +8,7 @@
 --
 BEGIN;
 CREATE EXTENSION ar_credit;
-SELECT plan(21);
+SELECT plan(30);
 
 CREATE FUNCTION pg_temp.view_columns(v regclass) RETURNS text
 LANGUAGE sql AS $$
@@ -105,6 +105,47 @@ SELECT ok(has_table_privilege('ar_credit_reader', 'ar_credit.aging_report', 'SEL
           'ar_credit_reader can read ar_credit.aging_report');
 SELECT ok(NOT has_table_privilege('ar_credit_reader', 'ar_credit.dunning_queue', 'SELECT,INSERT,UPDATE,DELETE'),
           'ar_credit_reader has no right on the queue table itself');
+
+-- ---------------------------------------------------------------------
+-- a role sees the rows of the tracked tables it may read (issue 18): the
+-- views, payments, alerts and the contact log
+-- ---------------------------------------------------------------------
+CREATE SCHEMA vis;
+CREATE TABLE vis.east (no text PRIMARY KEY, cust text, due date, amount numeric, status text, paid date);
+CREATE TABLE vis.west (LIKE vis.east INCLUDING ALL);
+SELECT ar_credit.track('vis.east', 'no', 'due', 'amount', 'status', customer_column => 'cust', paid_on_column => 'paid');
+SELECT ar_credit.track('vis.west', 'no', 'due', 'amount', 'status', customer_column => 'cust', paid_on_column => 'paid');
+INSERT INTO vis.east VALUES ('E1', 'ce', current_date - 10, 100, 'open', NULL), ('E2', 'ce', current_date - 40, 50, 'open', NULL);
+INSERT INTO vis.west VALUES ('W1', 'cw', current_date - 10, 200, 'open', NULL), ('W2', 'cw', current_date - 40, 70, 'open', NULL);
+UPDATE vis.east SET status = 'paid', paid = current_date WHERE no = 'E2';
+UPDATE vis.west SET status = 'paid', paid = current_date WHERE no = 'W2';
+INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, direction, note)
+VALUES ('vis.east', 'E1', 'ce', 'phone', 'out', 'east call'), ('vis.west', 'W1', 'cw', 'phone', 'out', 'west call'),
+       (NULL, NULL, 'cw', 'visit', 'out', 'no table');
+CREATE ROLE vis_east IN ROLE ar_credit_reader;
+GRANT INSERT ON ar_credit.contact_log TO vis_east;
+GRANT USAGE ON SCHEMA vis TO vis_east;
+GRANT SELECT ON vis.east TO vis_east;
+SET LOCAL ROLE vis_east;
+SELECT is((SELECT string_agg(DISTINCT source, ',') FROM ar_credit.open_invoices WHERE source LIKE 'vis.%'), 'vis.east',
+          'open_invoices: only the items of the table the role may read');
+SELECT is((SELECT string_agg(DISTINCT source, ',') FROM ar_credit.aging_report WHERE source LIKE 'vis.%'), 'vis.east',
+          'aging_report: only that table');
+SELECT is((SELECT string_agg(DISTINCT source, ',') FROM ar_credit.dunning_due WHERE source LIKE 'vis.%'), 'vis.east',
+          'dunning_due: only that table''s reminders');
+SELECT is((SELECT string_agg(customer_key, ',') FROM ar_credit.worklist WHERE customer_key IN ('ce', 'cw')), 'ce',
+          'worklist: built from that table only');
+SELECT is((SELECT string_agg(invoice_key, ',') FROM ar_credit.payment_event WHERE invoice_key IN ('E2', 'W2')), 'E2',
+          'payment_event: only that table''s payments');
+SELECT is((SELECT string_agg(coalesce(note, '-'), ',' ORDER BY id) FROM ar_credit.contact_log WHERE customer_key IN ('ce', 'cw')),
+          'east call,no table', 'contact_log: that table''s exchanges and those about no table');
+SELECT lives_ok($$INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, note) VALUES ('vis.east', 'E1', 'ce', 'phone', 'called back')$$,
+                'a collector records an exchange about a table it may read');
+SELECT throws_ok($$INSERT INTO ar_credit.contact_log (source, invoice_key, customer_key, channel, note) VALUES ('vis.west', 'W1', 'cw', 'phone', 'x')$$,
+                 '42501', NULL, 'not about one it may not read');
+RESET ROLE;
+SELECT is((SELECT string_agg(DISTINCT source, ',' ORDER BY source) FROM ar_credit.open_invoices WHERE source LIKE 'vis.%'), 'vis.east,vis.west',
+          'the owner sees both tables');
 
 SELECT * FROM finish();
 ROLLBACK;

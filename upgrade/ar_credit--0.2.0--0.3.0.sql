@@ -440,6 +440,14 @@ COMMENT ON COLUMN ar_credit.contact_log.subject IS 'what it was about (the remin
 CREATE INDEX contact_log_customer ON ar_credit.contact_log (customer_key, at);
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.contact_log', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.contact_log', 'id'), '');
+-- a role reads, and records, the exchanges about the tables it may read
+-- (issue 18); those about no table (a call to a customer) are every
+-- reader's.  The extension's functions write as its owner.
+ALTER TABLE ar_credit.contact_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY contact_log_readable ON ar_credit.contact_log FOR SELECT
+    USING (source IS NULL OR pg_catalog.has_table_privilege(source, 'SELECT'));
+CREATE POLICY contact_log_record ON ar_credit.contact_log FOR INSERT
+    WITH CHECK (source IS NULL OR pg_catalog.has_table_privilege(source, 'SELECT'));
 
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
@@ -840,8 +848,10 @@ CREATE VIEW ar_credit.dunning_due WITH (security_barrier) AS
 SELECT q.id, ar_credit.qualified_name(q.source) AS source, q.invoice_key, q.customer_key, q.level, q.channel,
        q.label, q.remind_on, q.due_date, q.amount_due, q.currency, q.state, q.attempts, q.claimed_by, q.claimed_until
   FROM ar_credit.dunning_queue AS q
- WHERE q.state IN ('pending', 'claimed') AND q.remind_on <= CURRENT_DATE;
-COMMENT ON VIEW ar_credit.dunning_due IS 'live reminders due today or earlier';
+ WHERE q.state IN ('pending', 'claimed') AND q.remind_on <= CURRENT_DATE
+   -- a role sees the reminders of the tables it may read (issue 18)
+   AND pg_catalog.has_table_privilege(q.source, 'SELECT');
+COMMENT ON VIEW ar_credit.dunning_due IS 'live reminders due today or earlier, of the tables the querying role may read';
 COMMENT ON COLUMN ar_credit.dunning_due.id IS 'dunning_queue.id: pass it to complete_reminder or fail_reminder';
 COMMENT ON COLUMN ar_credit.dunning_due.source IS 'tracked invoices table, schema-qualified (public.invoice)';
 COMMENT ON COLUMN ar_credit.dunning_due.invoice_key IS 'invoice key (composite keys as a row literal)';
@@ -977,6 +987,10 @@ COMMENT ON COLUMN ar_credit.payment_event.days_late IS 'paid_on - due_date (nega
 CREATE INDEX payment_event_customer ON ar_credit.payment_event (customer_key, paid_on);
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_event', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.payment_event', 'id'), '');
+-- a role reads the payments of the tables it may read (issue 18)
+ALTER TABLE ar_credit.payment_event ENABLE ROW LEVEL SECURITY;
+CREATE POLICY payment_event_readable ON ar_credit.payment_event FOR SELECT
+    USING (pg_catalog.has_table_privilege(source, 'SELECT'));
 
 -- Alerts on a customer's changing habits (SPEC section 9), raised where the
 -- event happens; each is announced with NOTIFY ar_credit_alert (its id).
@@ -997,6 +1011,11 @@ COMMENT ON TABLE ar_credit.alert IS
 COMMENT ON COLUMN ar_credit.alert.detail IS 'what happened, as JSON (days late, dates, amounts, ...)';
 CREATE INDEX alert_open ON ar_credit.alert (customer_key, at) WHERE NOT acknowledged;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.alert', '');
+-- a role reads the alerts about the tables it may read, and those about a
+-- customer as a whole (a paydex drop, a limit exceeded) (issue 18)
+ALTER TABLE ar_credit.alert ENABLE ROW LEVEL SECURITY;
+CREATE POLICY alert_readable ON ar_credit.alert FOR SELECT
+    USING (source IS NULL OR pg_catalog.has_table_privilege(source, 'SELECT'));
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.alert', 'id'), '');
 
 -- ---------------------------------------------------------------------
@@ -1679,9 +1698,11 @@ SELECT ar_credit.qualified_name(r.source) AS source, r.item_key AS invoice_key, 
   FROM ar_credit.receivable AS r
   LEFT JOIN ar_credit.dunning_queue AS q
          ON q.receivable_id = r.id AND q.state IN ('pending', 'claimed', 'suspended')
- WHERE NOT r.gone AND r.class IN ('open', 'suspended', 'credit');
+ WHERE NOT r.gone AND r.class IN ('open', 'suspended', 'credit')
+   -- a role sees the items of the tables it may read (issue 18)
+   AND pg_catalog.has_table_privilege(r.source, 'SELECT');
 COMMENT ON VIEW ar_credit.open_invoices IS
-    'open, disputed and credit items of the tracked tables with their next reminder (credits as negative amounts, so balances net)';
+    'open, disputed and credit items of the tracked tables the querying role may read, with their next reminder (credits as negative amounts, so balances net)';
 
 CREATE VIEW ar_credit.aging_report WITH (security_barrier) AS
 SELECT o.source, o.customer_key, o.currency,
@@ -1693,7 +1714,7 @@ SELECT o.source, o.customer_key, o.currency,
        COALESCE(pg_catalog.sum(o.amount_due), 0) AS total
   FROM ar_credit.open_invoices AS o
  GROUP BY o.source, o.customer_key, o.currency;
-COMMENT ON VIEW ar_credit.aging_report IS 'amount owed per tracked table, customer and currency by aging bucket, credits netted';
+COMMENT ON VIEW ar_credit.aging_report IS 'amount owed per tracked table (those the querying role may read), customer and currency by aging bucket, credits netted';
 
 COMMENT ON COLUMN ar_credit.open_invoices.source IS 'tracked invoices table, schema-qualified (public.invoice)';
 COMMENT ON COLUMN ar_credit.open_invoices.invoice_key IS 'invoice key (composite keys as a row literal)';
@@ -3851,7 +3872,9 @@ WITH owed AS (
                                              WHERE h.receivable_id = r.id AND h.kind = 'dispute'
                                                AND h.state = 'active') AS disputed
       FROM ar_credit.receivable AS r
-     WHERE NOT r.gone AND r.class IN ('open', 'suspended') AND r.customer_key IS NOT NULL),
+     WHERE NOT r.gone AND r.class IN ('open', 'suspended') AND r.customer_key IS NOT NULL
+       -- built from the tables the querying role may read (issue 18)
+       AND pg_catalog.has_table_privilege(r.source, 'SELECT')),
 per AS (
     SELECT o.customer_key, o.currency,
            COALESCE(pg_catalog.sum(o.amount) FILTER (WHERE o.due_date < CURRENT_DATE AND o.amount > 0), 0)
@@ -3867,12 +3890,14 @@ nxt AS (
     SELECT DISTINCT ON (q.customer_key, q.currency) q.customer_key, q.currency, q.label, q.channel, q.remind_on
       FROM ar_credit.dunning_queue AS q
      WHERE q.state IN ('pending', 'claimed') AND q.customer_key IS NOT NULL
+       AND pg_catalog.has_table_privilege(q.source, 'SELECT')
      ORDER BY q.customer_key, q.currency, q.remind_on, q.level DESC),
 hl AS (
     -- the customer's hold that ends first: a promise to check, a dispute or a hold
     SELECT DISTINCT ON (h.customer_key, r.currency) h.customer_key, r.currency, h.kind, h.until
       FROM ar_credit.dunning_hold AS h JOIN ar_credit.receivable AS r ON r.id = h.receivable_id
      WHERE h.state = 'active' AND h.customer_key IS NOT NULL
+       AND pg_catalog.has_table_privilege(r.source, 'SELECT')
      ORDER BY h.customer_key, r.currency, h.until NULLS LAST, h.id),
 w AS (
     SELECT p.customer_key, a.collector, p.overdue_amount, p.oldest_days_past_due, a.risk_class,
@@ -3901,7 +3926,7 @@ SELECT w.customer_key, w.collector, w.overdue_amount, w.oldest_days_past_due, w.
   FROM w
  ORDER BY w.broken_promises > 0 DESC, w.priority DESC, w.customer_key, w.currency;
 COMMENT ON VIEW ar_credit.worklist IS
-    'the customers to act on, one row per customer and currency: overdue amount, oldest days past due, risk class, broken promises, open disputes, the next action and its date, priority = overdue x (1 + days / 30) x risk weight (A 1, B 1.25, C 1.5, D 2, E 3, none 1.25); broken promises first, then by priority';
+    'the customers to act on (from the tracked tables the querying role may read), one row per customer and currency: overdue amount, oldest days past due, risk class, broken promises, open disputes, the next action and its date, priority = overdue x (1 + days / 30) x risk weight (A 1, B 1.25, C 1.5, D 2, E 3, none 1.25); broken promises first, then by priority';
 COMMENT ON COLUMN ar_credit.worklist.customer_key IS 'the customer';
 COMMENT ON COLUMN ar_credit.worklist.collector IS 'who owns the account (credit_account.collector); NULL without an account';
 COMMENT ON COLUMN ar_credit.worklist.overdue_amount IS 'the open amounts past their due date, disputed ones included, in currency';

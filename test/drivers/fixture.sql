@@ -34,3 +34,5 @@ CREATE INDEX customer_terms ON public.customer (terms);
 
 CREATE ROLE ar_bi_driver LOGIN PASSWORD 'ar_bi_driver' IN ROLE ar_credit_reader;
 GRANT SELECT ON public.customer TO ar_bi_driver;
+-- the views show the rows of the tracked tables the role may read (issue 18)
+GRANT SELECT ON public.inv TO ar_bi_driver;
