@@ -10,12 +10,21 @@
 --
 -- Tests marked "Regression" pin bugs this file found (see the commits).
 --
+-- Settings out of range set before the module is loaded (issue 18): the
+-- module's load replaces them with their defaults (a WARNING), whatever the
+-- order.  Nothing above has loaded it in this new session.
+SET ar_credit.max_attempts = 1000;
+SET ar_credit.paydex_drop_threshold = 500;
+SET ar_credit.block_overdue_days = -3;
 BEGIN;
 CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(224);
+SELECT plan(227);
+SELECT is(current_setting('ar_credit.max_attempts'), '5', 'Regression (issue 18): max_attempts = 1000 set before the module loaded falls back to 5');
+SELECT is(current_setting('ar_credit.paydex_drop_threshold')::int BETWEEN 0 AND 100, true, 'paydex_drop_threshold = 500 set before the load: back in its range');
+SELECT is(current_setting('ar_credit.block_overdue_days')::int >= 0, true, 'block_overdue_days = -3 set before the load: back in its range');
 
 CREATE SCHEMA bad_t;
 CREATE TABLE bad_t.backend AS SELECT pg_backend_pid() AS pid;
