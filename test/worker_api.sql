@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(64);
+SELECT plan(67);
 
 CREATE SCHEMA wapi;
 -- ---------------------------------------------------------------------
@@ -251,6 +251,18 @@ SELECT is(ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k =
 RESET ROLE;
 SELECT is(ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o4')]), 1,
           'a superuser too');
+
+
+-- Regression (issue 18): at attempt 32 the backoff overflowed (22003); it
+-- is capped at a day whatever the attempts
+INSERT INTO wapi.b VALUES ('bo', 'C7', current_date - 3, 10, 'open');
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(100, 'bo')), 1::bigint, 'bo claimed');
+UPDATE ar_credit.dunning_queue SET attempts = 40 WHERE invoice_key = 'bo' AND state = 'claimed';
+SET LOCAL ar_credit.max_attempts = 100;
+SELECT is(ar_credit.fail_reminders(ARRAY(SELECT id FROM ar_credit.dunning_queue WHERE invoice_key = 'bo' AND state = 'claimed'), 'x'), 1,
+          'a 41st failure is recorded, no overflow');
+SELECT is((SELECT next_attempt_at - now() FROM ar_credit.dunning_queue WHERE invoice_key = 'bo' AND state = 'pending'),
+          interval '1 day', 'its backoff is capped at a day');
 
 SELECT * FROM finish();
 ROLLBACK;
