@@ -212,6 +212,11 @@ class Queue:
                     return []
                 cur.execute("SELECT * FROM ar_credit.dunning_due WHERE id = ANY (%s::int8[])", (ids,))
                 rows = {r["id"]: r for r in cur.fetchall()}
+                missing = [i for i in ids if i not in rows]
+                if missing:
+                    # dunning_due shows the reminders of the tables this role may read
+                    log.error("reminders %s claimed but not readable in ar_credit.dunning_due: grant this role "
+                              "SELECT on their invoice tables; left to their lease", missing)
                 return [(g["customer_key"], g["channel"], [rows[i] for i in g["ids"] if i in rows]) for g in groups]
             named = "%(batch)s, %(worker)s, %(lease)s::interval"
             if cfg["channels"] and "channels" in f["claim_reminders"]:

@@ -66,7 +66,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v role="$role" -v password="$password" >
 CREATE EXTENSION ar_credit;
 CREATE ROLE :"role" LOGIN PASSWORD :'password' IN ROLE ar_credit_worker;
 CREATE TABLE public.customer (customer_key text PRIMARY KEY, email text);
-GRANT SELECT ON public.customer TO :"role";
+GRANT SELECT ON public.customer, public.invoice TO :"role";
 INSERT INTO public.customer VALUES
     ('C1', 'c1@example.test'), ('C2', 'c2@example.test'), ('C3', 'c3@example.test'),
     ('C4', 'reject-c4@example.test'), ('C5', NULL);
