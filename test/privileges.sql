@@ -422,7 +422,7 @@ BEGIN
     FOR s IN SELECT no, label FROM stmt ORDER BY no LOOP
         SELECT string_agg(g.role || ' ' || g.result, ', ' ORDER BY g.ord) INTO have FROM got AS g WHERE g.label = s.label;
         SELECT string_agg(c.role || ' ' || c.documented, ', ' ORDER BY c.ord),
-               string_agg(DISTINCT c.role || ': ' || c.why, '; ')
+               string_agg(DISTINCT c.why, '; ') || ' (' || string_agg(c.role, ', ' ORDER BY c.ord) FILTER (WHERE c.why IS NOT NULL) || ')'
           INTO want, why FROM expected_cells AS c WHERE c.label = s.label;
         IF why IS NOT NULL THEN
             PERFORM todo(why, 1);
