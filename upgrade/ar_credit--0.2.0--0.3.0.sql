@@ -888,7 +888,10 @@ $$;
 REVOKE ALL ON ar_credit.dunning_queue, ar_credit.dunning_step, ar_credit.contact_log FROM PUBLIC;
 -- collectors read and add to the contact log; nobody rewrites it
 GRANT SELECT ON ar_credit.contact_log TO ar_credit_reader, ar_credit_worker;
-GRANT INSERT ON ar_credit.contact_log TO ar_credit_worker;
+-- by_role, at and reminder_id keep their defaults: nobody signs for another
+-- role, backdates an exchange or claims it for a reminder (issue 18)
+GRANT INSERT (source, invoice_key, customer_key, channel, direction, outcome, note, subject)
+   ON ar_credit.contact_log TO ar_credit_worker;
 REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                        ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                        ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
@@ -900,6 +903,9 @@ REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.tex
                        ar_credit.fail_reminders(pg_catalog.int8[], pg_catalog.text)
   FROM PUBLIC;
 GRANT SELECT ON ar_credit.dunning_due, ar_credit.dunning_step TO ar_credit_reader, ar_credit_worker;
+-- the dunning policies are read by next_reminder(), which is PUBLIC's (as
+-- late_interest reads the rates and recommended_terms the credit policies)
+GRANT SELECT ON ar_credit.dunning_step TO PUBLIC;
 GRANT EXECUTE ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                           ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                           ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
