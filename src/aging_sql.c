@@ -423,7 +423,7 @@ agg_context(FunctionCallInfo fcinfo, const char *fname)
  * each total a numeric, or - when nothing was added to it.
  * ---------------------------------------------------------------------
  */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 state_syntax_error(const char *input, const char *why)
 {
 	ereport(ERROR,
@@ -776,7 +776,7 @@ kpi_paydex_finalfn(PG_FUNCTION_ARGS)
  * library between a package upgrade and ALTER EXTENSION ar_credit UPDATE.
  * ---------------------------------------------------------------------
  */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 needs_update(void)
 {
 	ereport(ERROR,

@@ -23,4 +23,13 @@
 	} while (0)
 #endif
 
+/*
+ * PostgreSQL 18 replaced pg_attribute_noreturn() (a suffix) by pg_noreturn
+ * (C11 _Noreturn, written first); GCC and Clang take the older attribute
+ * first too.
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
 #endif							/* AR_CREDIT_COMPAT_H */
