@@ -1205,11 +1205,16 @@ ar_track_map(TrackedRel *t, bool old)
  * is much cheaper than INSERT ... ON CONFLICT, and runs in a subtransaction
  * whose unique violation (a key reused while live) falls back to the upsert.
  */
+/* the statements of a mapping that reads other tables run as the table's owner */
+static uint64
+run_new(TrackedRel *t, bool mapped, TrackPlan kind, const char *into)
+{
+	return mapped ? ar_track_run_mapped(t, kind, into) : ar_track_run(t, kind, into);
+}
+
 void
 ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 {
-	uint64		(*run) (TrackedRel *, TrackPlan, const char *) = mapped ? ar_track_run_mapped : ar_track_run;
-
 	if (fresh)
 	{
 		MemoryContext oldcxt = CurrentMemoryContext;
@@ -1220,7 +1225,7 @@ ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 		MemoryContextSwitchTo(oldcxt);
 		PG_TRY();
 		{
-			(void) run(t, TP_INSERT, NULL);
+			(void) run_new(t, mapped, TP_INSERT, NULL);
 			ReleaseCurrentSubTransaction();
 			MemoryContextSwitchTo(oldcxt);
 			CurrentResourceOwner = oldowner;
@@ -1244,7 +1249,7 @@ ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 		if (!conflict)
 			return;
 	}
-	if (run(t, TP_UPSERT, TR_CHANGED) > 0)
+	if (run_new(t, mapped, TP_UPSERT, TR_CHANGED) > 0)
 	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
 		(void) ar_track_run(t, TP_EVENTS, NULL);
