@@ -256,6 +256,24 @@ ALTER INDEX ar_credit.dunning_queue_sent RENAME TO dunning_queue_0_2_sent;
 ALTER SEQUENCE ar_credit.dunning_queue_id_seq RENAME TO dunning_queue_0_2_id_seq;
 ALTER TABLE ar_credit.tracked_table RENAME TO tracked_table_0_2;
 ALTER INDEX ar_credit.tracked_table_pkey RENAME TO tracked_table_0_2_pkey;
+-- PostgreSQL 18 names NOT NULL constraints (dunning_queue_id_not_null ...):
+-- the tables set aside give theirs up, so that the new tables get the names
+-- a fresh install gives them (none to rename before 18)
+DO $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT r.relname, n.conname,
+                    pg_catalog.regexp_replace(n.conname, '^(dunning_queue|tracked_table)_', '\1_0_2_') AS newname
+               FROM pg_catalog.pg_constraint AS n JOIN pg_catalog.pg_class AS r ON r.oid = n.conrelid
+              WHERE r.relnamespace = 'ar_credit'::pg_catalog.regnamespace
+                AND r.relname IN ('dunning_queue_0_2', 'tracked_table_0_2')
+                AND n.contype = 'n' AND n.conname !~ '_0_2_'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE ar_credit.%I RENAME CONSTRAINT %I TO %I', c.relname, c.conname, c.newname);
+    END LOOP;
+END
+$$;
 
 CREATE OR REPLACE FUNCTION ar_credit.clip(s pg_catalog.text)
 RETURNS pg_catalog.text
