@@ -234,6 +234,15 @@ lvl=$(q "SELECT count(*) FROM churn.expect AS e JOIN ar_credit.dunning_queue AS 
           WHERE q.state IN ('pending', 'suspended') AND NOT e.gone AND e.n IS NOT NULL
             AND (q.level, q.state) IS DISTINCT FROM ((e.n).level, CASE WHEN e.class = 'suspended' THEN 'suspended' ELSE 'pending' END)")
 zero "$lvl" "every live reminder has the level and state next_reminder gives"
+if [ "$lvl" != 0 ]; then
+    q "SELECT '#   ' || e.item_key || ': live ' || q.level || ' ' || q.state || ' (claimed_by ' || coalesce(q.claimed_by, '-')
+              || ', attempts ' || q.attempts || '), expected ' || (e.n).level || ', last_level ' || e.last_level
+              || ', class ' || e.class || ', due ' || e.due_date
+         FROM churn.expect AS e JOIN ar_credit.dunning_queue AS q ON q.receivable_id = e.id
+        WHERE q.state IN ('pending', 'suspended') AND NOT e.gone AND e.n IS NOT NULL
+          AND (q.level, q.state) IS DISTINCT FROM ((e.n).level, CASE WHEN e.class = 'suspended' THEN 'suspended' ELSE 'pending' END)
+        LIMIT 5"
+fi
 
 agree=$(q "SELECT count(*) FROM ar_credit.dunning_queue AS q JOIN ar_credit.receivable AS r ON r.id = q.receivable_id
             WHERE q.state IN ('pending', 'claimed', 'suspended')

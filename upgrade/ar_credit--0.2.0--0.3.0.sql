@@ -838,6 +838,18 @@ BEGIN
            updated_at = pg_catalog.now()
      WHERE q.id = ANY (ids) AND q.state IN ('claimed', 'cancelled', 'suspended');
     GET DIAGNOSTICS n = ROW_COUNT;
+    -- While the worker held them, the tracking trigger kept their level and
+    -- date (a due date moved, a catch-up level changed): those back in the
+    -- queue take what their invoice calls for now.
+    UPDATE ar_credit.dunning_queue AS q
+       SET level = (x.n).level, channel = (x.n).channel, label = (x.n).label, remind_on = (x.n).remind_on
+      FROM ar_credit.receivable AS r
+      LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+     CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level,
+                                    ar_credit.policy_for(r.customer_key, COALESCE(t.policy, 'standard')),
+                                    r.last_sent_on, 5, r.amount) AS n) AS x
+     WHERE q.id = ANY (ids) AND q.state = 'pending' AND q.claimed_by IS NULL AND r.id = q.receivable_id
+       AND r.plan_id IS NULL AND x.n IS NOT NULL AND (q.level, q.remind_on) IS DISTINCT FROM ((x.n).level, (x.n).remind_on);
     RETURN n;
 END
 $$;
