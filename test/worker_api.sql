@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(67);
+SELECT plan(71);
 
 CREATE SCHEMA wapi;
 -- ---------------------------------------------------------------------
@@ -252,6 +252,20 @@ RESET ROLE;
 SELECT is(ar_credit.complete_reminders(ARRAY[(SELECT id FROM wapi.mine WHERE k = 'o4')]), 1,
           'a superuser too');
 
+
+-- a reminder failed back into the queue takes the level its invoice calls
+-- for now: the due date moved while the worker held it (catch-up level 5 at
+-- 40 days late, level 4 at 20)
+INSERT INTO wapi.b VALUES ('mv', 'C8', current_date - 40, 10, 'open');
+SELECT is((SELECT level FROM ar_credit.claim_reminders(100, 'mv') WHERE invoice_key = 'mv'), 5, 'mv: catch-up level 5 claimed');
+UPDATE wapi.b SET due = current_date - 20 WHERE no = 'mv';
+SELECT is((SELECT level FROM ar_credit.dunning_queue WHERE invoice_key = 'mv' AND state = 'claimed'), 5,
+          'the due date moved while claimed: the worker''s reminder keeps its level');
+SELECT is(ar_credit.fail_reminders(ARRAY(SELECT id FROM ar_credit.dunning_queue WHERE invoice_key = 'mv' AND state = 'claimed'), 'x'), 1,
+          'the worker fails it');
+SELECT is((SELECT level FROM ar_credit.dunning_queue WHERE invoice_key = 'mv' AND state = 'pending'),
+          (ar_credit.next_reminder_rec(current_date - 20, current_date, 0, 'standard', NULL, 5, 10)).level,
+          'back in the queue at the level the moved due date calls for (4)');
 
 -- Regression (issue 18): at attempt 32 the backoff overflowed (22003); it
 -- is capped at a day whatever the attempts
