@@ -232,6 +232,8 @@ zero "$low" "no live reminder at or below the level last sent"
 
 lvl=$(q "SELECT count(*) FROM churn.expect AS e JOIN ar_credit.dunning_queue AS q ON q.receivable_id = e.id
           WHERE q.state IN ('pending', 'suspended') AND NOT e.gone AND e.n IS NOT NULL
+            -- a reminder suspended while a worker holds it keeps its level: it is still the worker's
+            AND NOT (q.claimed_by IS NOT NULL AND q.sent_at IS NULL)
             AND (q.level, q.state) IS DISTINCT FROM ((e.n).level, CASE WHEN e.class = 'suspended' THEN 'suspended' ELSE 'pending' END)")
 zero "$lvl" "every live reminder has the level and state next_reminder gives"
 if [ "$lvl" != 0 ]; then
@@ -240,6 +242,7 @@ if [ "$lvl" != 0 ]; then
               || ', class ' || e.class || ', due ' || e.due_date
          FROM churn.expect AS e JOIN ar_credit.dunning_queue AS q ON q.receivable_id = e.id
         WHERE q.state IN ('pending', 'suspended') AND NOT e.gone AND e.n IS NOT NULL
+          AND NOT (q.claimed_by IS NOT NULL AND q.sent_at IS NULL)
           AND (q.level, q.state) IS DISTINCT FROM ((e.n).level, CASE WHEN e.class = 'suspended' THEN 'suspended' ELSE 'pending' END)
         LIMIT 5"
 fi

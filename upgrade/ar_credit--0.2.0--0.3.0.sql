@@ -848,7 +848,7 @@ BEGIN
      CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level,
                                     ar_credit.policy_for(r.customer_key, COALESCE(t.policy, 'standard')),
                                     r.last_sent_on, 5, r.amount) AS n) AS x
-     WHERE q.id = ANY (ids) AND q.state = 'pending' AND q.claimed_by IS NULL AND r.id = q.receivable_id
+     WHERE q.id = ANY (ids) AND q.state IN ('pending', 'suspended') AND q.claimed_by IS NULL AND r.id = q.receivable_id
        AND r.plan_id IS NULL AND x.n IS NOT NULL AND (q.level, q.remind_on) IS DISTINCT FROM ((x.n).level, (x.n).remind_on);
     RETURN n;
 END
