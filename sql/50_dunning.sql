@@ -68,4 +68,24 @@ SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'dun.invoice'::regcl
 INSERT INTO dun.invoice VALUES (8, 'dart', current_date, 10, 'open');
 SELECT count(*) AS queued_after_untrack FROM dun.q WHERE inv = '8';
 
+-- statements larger than work_mem: the rows each pass keeps spill to
+-- temporary files, closed when the trigger is done (no "temporary file leak"
+-- warning at the end of the user's statement)
+CREATE TABLE dun.big (no text PRIMARY KEY, cust text, due date, amount numeric(12,2), status text);
+INSERT INTO dun.big SELECT 'B-' || i, 'c' || (i % 7), DATE '2026-01-01' + (i % 60), 100 + i % 50, 'open'
+  FROM generate_series(1, 3000) AS i;
+CREATE TABLE dun.big_pay (id int PRIMARY KEY, no text, amt numeric(12,2));
+SET work_mem = '64kB';
+SELECT track('dun.big', 'no', 'due', 'amount - coalesce((SELECT sum(p.amt) FROM dun.big_pay AS p WHERE p.no = big.no), 0)',
+             status_column => 'status', customer_column => 'cust');
+SELECT track_related('dun.big_pay', 'dun.big', 'no');
+INSERT INTO dun.big_pay SELECT i, 'B-' || i, 10 FROM generate_series(1, 3000) AS i;
+UPDATE dun.big SET status = 'paid' WHERE no < 'B-2';
+UPDATE dun.big SET due = due + 1;
+DELETE FROM dun.big_pay;
+DELETE FROM dun.big;
+RESET work_mem;
+SELECT class, count(*) FROM receivable WHERE source = 'dun.big'::regclass GROUP BY class ORDER BY class;
+SELECT untrack('dun.big');
+
 DROP SCHEMA dun CASCADE;

@@ -124,6 +124,23 @@ check_protocol(FunctionCallInfo fcinfo)
 				 errmsg("dunning_trigger must be fired AFTER")));
 }
 
+/* what a firing's passes need (ar_track_with_stores runs them) */
+typedef struct Firing
+{
+	TrackedRel *t;
+	TriggerData *trigdata;
+	bool		is_row;
+	uint64		n;				/* resync: receivables written */
+} Firing;
+
+static void
+run_event(void *arg)
+{
+	Firing	   *f = (Firing *) arg;
+
+	on_event(f->t, f->trigdata, f->is_row);
+}
+
 PG_FUNCTION_INFO_V1(tracking_trigger);
 Datum
 tracking_trigger(PG_FUNCTION_ARGS)
@@ -189,7 +206,11 @@ tracking_trigger(PG_FUNCTION_ARGS)
 	else if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "could not register the transition tables");
 
-	on_event(t, trigdata, is_row);
+	{
+		Firing		f = {t, trigdata, is_row, 0};
+
+		ar_track_with_stores(run_event, &f);
+	}
 	if (ar_notify && !TRIGGER_FIRED_BY_DELETE(ev) && !TRIGGER_FIRED_BY_TRUNCATE(ev))
 		Async_Notify("ar_credit_dunning", get_rel_name(t->root));
 
@@ -207,6 +228,28 @@ tracking_trigger(PG_FUNCTION_ARGS)
  * and the receivables whose row is no longer there set gone.  Returns the
  * number of receivables written.
  */
+/* the whole table mapped as its owner, then the passes over the mapped rows */
+static void
+run_resync(void *arg)
+{
+	Firing	   *f = (Firing *) arg;
+	TrackedRel *t = f->t;
+
+	(void) ar_track_query_as(t->owner,
+							 psprintf("SELECT DISTINCT ON (m.k) * FROM (%s) AS m ORDER BY m.k",
+									  ar_track_map_sql(t, t->root_qualified, false, false)),
+							 TR_MAPPED);
+	if (ar_track_run(t, TP_VANISHED_MAPPED, TR_CHANGED) > 0)
+		(void) ar_track_run(t, TP_RECONCILE, NULL);
+	f->n = ar_track_run_mapped(t, TP_UPSERT, TR_CHANGED);
+	if (f->n > 0)
+	{
+		(void) ar_track_run(t, TP_RECONCILE, NULL);
+		(void) ar_track_run(t, TP_EVENTS, NULL);
+		(void) ar_track_run(t, TP_PLANS, NULL);
+	}
+}
+
 PG_FUNCTION_INFO_V1(tracking_resync);
 Datum
 tracking_resync(PG_FUNCTION_ARGS)
@@ -231,19 +274,11 @@ tracking_resync(PG_FUNCTION_ARGS)
 	ar_track_become_owner(&save_user, &save_sec);
 	t = ar_tracked_rel(rel, NULL);
 
-	/* the whole table mapped as its owner, then the passes over the mapped rows */
-	(void) ar_track_query_as(t->owner,
-							 psprintf("SELECT DISTINCT ON (m.k) * FROM (%s) AS m ORDER BY m.k",
-									  ar_track_map_sql(t, t->root_qualified, false, false)),
-							 TR_MAPPED);
-	if (ar_track_run(t, TP_VANISHED_MAPPED, TR_CHANGED) > 0)
-		(void) ar_track_run(t, TP_RECONCILE, NULL);
-	n = ar_track_run_mapped(t, TP_UPSERT, TR_CHANGED);
-	if (n > 0)
 	{
-		(void) ar_track_run(t, TP_RECONCILE, NULL);
-		(void) ar_track_run(t, TP_EVENTS, NULL);
-		(void) ar_track_run(t, TP_PLANS, NULL);
+		Firing		f = {t, NULL, false, 0};
+
+		ar_track_with_stores(run_resync, &f);
+		n = f.n;
 	}
 
 	ar_track_restore_user(save_user, save_sec);

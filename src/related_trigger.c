@@ -178,6 +178,30 @@ reevaluate(RelatedLink *l, bool all_rows)
 	relation_close(inv, AccessShareLock);
 }
 
+typedef struct RelatedFiring
+{
+	RelatedRel *r;
+	TriggerEvent ev;
+} RelatedFiring;
+
+/* each invoice table the changed rows point at: its invoices re-evaluated */
+static void
+reevaluate_links(void *arg)
+{
+	RelatedFiring *f = (RelatedFiring *) arg;
+	ListCell   *lc;
+
+	foreach(lc, f->r->links)
+	{
+		RelatedLink *l = lfirst(lc);
+
+		if (TRIGGER_FIRED_BY_TRUNCATE(f->ev))
+			reevaluate(l, true);
+		else if (related_keys(f->r, l, f->ev))
+			reevaluate(l, false);
+	}
+}
+
 PG_FUNCTION_INFO_V1(related_trigger);
 Datum
 related_trigger(PG_FUNCTION_ARGS)
@@ -185,7 +209,6 @@ related_trigger(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TriggerEvent ev;
 	RelatedRel *r;
-	ListCell   *lc;
 	int			level;
 	Oid			save_user;
 	int			save_sec;
@@ -229,14 +252,10 @@ related_trigger(PG_FUNCTION_ARGS)
 	else if (!TRIGGER_FIRED_BY_TRUNCATE(ev) && SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "could not register the transition tables");
 
-	foreach(lc, r->links)
 	{
-		RelatedLink *l = lfirst(lc);
+		RelatedFiring f = {r, ev};
 
-		if (TRIGGER_FIRED_BY_TRUNCATE(ev))
-			reevaluate(l, true);
-		else if (related_keys(r, l, ev))
-			reevaluate(l, false);
+		ar_track_with_stores(reevaluate_links, &f);
 	}
 	ar_track_restore_user(save_user, save_sec);
 	AtEOXact_GUC(true, level);

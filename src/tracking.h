@@ -104,6 +104,12 @@ extern void ar_track_map(TrackedRel *t, bool old);
 /* run a query as the tracked table's owner, its rows kept as relation into */
 extern uint64 ar_track_run_as_owner(TrackedRel *t, const char *sql, const char *into);
 
+/*
+ * Runs body(arg), the passes of one firing, and ends the tuplestores they
+ * kept when it returns (an SPI connection must be open until then).
+ */
+extern void ar_track_with_stores(void (*body) (void *arg), void *arg);
+
 /* present one row under a relation name (row-level firing) */
 extern void ar_track_register_row(const char *name, Relation rel, HeapTuple tuple);
 

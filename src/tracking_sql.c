@@ -1004,6 +1004,47 @@ keep_noop(DestReceiver *self)
 {
 }
 
+/*
+ * The tuplestores the passes of one firing keep (the rows a pass returns,
+ * read by the next ones).  They are ended when the firing is done: one that
+ * spilled to a temporary file closes it then, instead of the end of the
+ * user's statement closing it with a "temporary file leak" warning.  On
+ * error, the resource owner closes the files and the memory goes with the
+ * SPI connection.  A frame per firing: a firing may nest in another.
+ */
+typedef struct KeptStores
+{
+	List	   *stores;
+	struct KeptStores *outer;
+} KeptStores;
+
+static KeptStores *kept_stores = NULL;
+
+void
+ar_track_with_stores(void (*body) (void *arg), void *arg)
+{
+	KeptStores	frame;
+	ListCell   *lc;
+
+	frame.stores = NIL;
+	frame.outer = kept_stores;
+	kept_stores = &frame;
+	PG_TRY();
+	{
+		body(arg);
+	}
+	PG_CATCH();
+	{
+		kept_stores = frame.outer;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	kept_stores = frame.outer;
+	foreach(lc, frame.stores)
+		tuplestore_end((Tuplestorestate *) lfirst(lc));
+	list_free(frame.stores);
+}
+
 static void
 register_store(const char *name, Tuplestorestate *ts, TupleDesc desc)
 {
@@ -1117,6 +1158,8 @@ run_sql_plan(SPIPlanPtr plan, Oid relid, const char *policy, const char *into)
 		if (dest.desc == NULL)
 			elog(ERROR, "tracking statement returned no row description");
 		register_store(into, dest.ts, dest.desc);
+		if (kept_stores != NULL)
+			kept_stores->stores = lappend(kept_stores->stores, dest.ts);
 		return tuplestore_tuple_count(dest.ts);
 	}
 	return SPI_processed;
