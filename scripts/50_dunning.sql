@@ -250,6 +250,11 @@ CREATE UNIQUE INDEX dunning_queue_live ON ar_credit.dunning_queue (receivable_id
     WHERE state IN ('pending', 'claimed', 'suspended');
 CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
     WHERE state IN ('pending', 'claimed');
+-- reminders cancelled while a worker held them: the tracking trigger revives
+-- one, still the worker's, when its invoice is owed again (without this
+-- index, every write of a reopened invoice scanned the whole queue)
+CREATE INDEX dunning_queue_held_cancelled ON ar_credit.dunning_queue (receivable_id)
+    WHERE state = 'cancelled' AND claimed_by IS NOT NULL AND sent_at IS NULL;
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.dunning_queue', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('ar_credit.dunning_queue', 'id'), '');
 
