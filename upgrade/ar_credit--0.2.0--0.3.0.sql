@@ -494,6 +494,9 @@ SET search_path = pg_catalog, pg_temp
 -- and leaves check_claim and process_holds with sorting on.
 SET enable_sort = on
 AS $$
+DECLARE
+    -- the caller's role, looked up once (not once per row claimed)
+    claimer pg_catalog.oid := ar_credit.invoking_role();
 BEGIN
     IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
         RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
@@ -525,7 +528,7 @@ BEGIN
          LIMIT batch
            FOR UPDATE SKIP LOCKED)
     UPDATE ar_credit.dunning_queue AS q
-       SET state = 'claimed', claimed_by = claim_reminders.worker, claimed_role = ar_credit.invoking_role(),
+       SET state = 'claimed', claimed_by = claim_reminders.worker, claimed_role = claimer,
            claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
       FROM c
      WHERE q.id = c.id
@@ -552,6 +555,8 @@ RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    claimer pg_catalog.oid := ar_credit.invoking_role();
 BEGIN
     IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
         RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
@@ -595,7 +600,7 @@ BEGIN
            FOR UPDATE OF q SKIP LOCKED),
     u AS (
         UPDATE ar_credit.dunning_queue AS q
-           SET state = 'claimed', claimed_by = claim_customer_reminders.worker, claimed_role = ar_credit.invoking_role(),
+           SET state = 'claimed', claimed_by = claim_customer_reminders.worker, claimed_role = claimer,
                claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
           FROM c
          WHERE q.id = c.id
@@ -748,8 +753,8 @@ BEGIN
         -- an instalment's reminder sent: the plan line remembers its level
         UPDATE ar_credit.payment_plan_line AS l
            SET reminded = GREATEST(l.reminded, s.level)
-          FROM s JOIN ar_credit.receivable AS rr ON rr.id = s.receivable_id
-         WHERE rr.plan_id IS NOT NULL AND l.plan_id = rr.plan_id AND l.due_date = s.due_date),
+          FROM s JOIN r ON r.id = s.receivable_id
+         WHERE r.plan_id IS NOT NULL AND l.plan_id = r.plan_id AND l.due_date = s.due_date),
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
