@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(98);
+SELECT plan(104);
 
 CREATE SCHEMA trk;
 GRANT USAGE ON SCHEMA trk TO PUBLIC;
@@ -362,6 +362,78 @@ SELECT is((SELECT count(*) FROM ar_credit.alert WHERE kind = 'due_date_pushed'),
 -- between on time (80) and 15 days late (70): 80 - 13.43 x 10 / 15 = 71.05
 SELECT is(ar_credit.paydex(amount, days_late), 71, 'paydex runs directly on payment_event')
   FROM ar_credit.payment_event WHERE customer_key = 'c9';
+
+-- ---------------------------------------------------------------------
+-- statements of thousands of rows (planned in bulk: the receivables updated
+-- through a join) leave the same mirror, queue, payments and alerts as the
+-- same changes made in statements of a few hundred (each row found by the
+-- unique index), and both match a mapping from scratch (dunning_resync
+-- writes nothing)
+-- ---------------------------------------------------------------------
+CREATE TABLE trk.bulk_a (no text PRIMARY KEY, n int NOT NULL, cust text, due date, amount numeric(12,2),
+                         status text, kind text);
+CREATE TABLE trk.bulk_b (LIKE trk.bulk_a INCLUDING ALL);
+SELECT ar_credit.track(t, 'no', 'due', 'amount', 'status', 'cust', filter => $f$kind <> 'bill'$f$)
+  FROM unnest(ARRAY['trk.bulk_a', 'trk.bulk_b']::regclass[]) AS t;
+CREATE FUNCTION trk.bulk(t regclass, step text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    -- bulk_a: each step one statement over all 1,200 rows (planned in bulk
+    -- from 1,000); bulk_b: two statements of 600
+    parts text[] := CASE WHEN t = 'trk.bulk_a'::regclass THEN ARRAY['true'] ELSE ARRAY['n <= 600', 'n > 600'] END;
+    w text;
+BEGIN
+    FOREACH w IN ARRAY parts LOOP
+        CASE step
+        WHEN 'insert' THEN
+            EXECUTE format($q$INSERT INTO %s SELECT 'B-' || n, n, 'c' || (n %% 40), current_date - 60 + (n %% 90),
+                           50 + n %% 300, 'open', CASE WHEN n %% 10 = 0 THEN 'bill' ELSE 'inv' END
+                           FROM generate_series(1, 1200) AS n WHERE %s$q$, t, w);
+        WHEN 'pay' THEN
+            EXECUTE format($q$UPDATE %s SET status = CASE WHEN n %% 3 = 0 THEN 'paid' ELSE status END WHERE %s$q$, t, w);
+        WHEN 'filter' THEN
+            EXECUTE format($q$UPDATE %s SET kind = CASE WHEN n %% 7 = 0 THEN 'bill' ELSE 'inv' END WHERE %s$q$, t, w);
+        WHEN 'push' THEN
+            EXECUTE format($q$UPDATE %s SET due = CASE WHEN status = 'open' THEN due + 10 ELSE due END,
+                                              amount = CASE WHEN n %% 4 = 0 THEN amount - 5 ELSE amount END WHERE %s$q$, t, w);
+        WHEN 'rename' THEN
+            EXECUTE format($q$UPDATE %s SET no = CASE WHEN n %% 5 = 0 THEN no || '-x' ELSE no END WHERE %s$q$, t, w);
+        WHEN 'reopen' THEN
+            EXECUTE format($q$UPDATE %s SET status = 'open' WHERE %s$q$, t, w);
+        END CASE;
+    END LOOP;
+END
+$$;
+SELECT trk.bulk(t, s)
+  FROM unnest(ARRAY['insert', 'pay', 'filter', 'push', 'rename', 'reopen']) WITH ORDINALITY AS x(s, o),
+       unnest(ARRAY['trk.bulk_a', 'trk.bulk_b']::regclass[]) AS t
+ ORDER BY o, t;
+CREATE FUNCTION trk.mirror(t regclass) RETURNS text[]
+LANGUAGE sql AS $$
+    SELECT array_agg(concat_ws(' ', item_key, customer_key, class, status, amount, due_date - current_date,
+                               paid_on - current_date, prev_class, prev_due - current_date, first_amount, gone)
+                     ORDER BY item_key, id)
+      FROM ar_credit.receivable WHERE source = t
+$$;
+CREATE FUNCTION trk.queue(t regclass) RETURNS text[]
+LANGUAGE sql AS $$
+    SELECT array_agg(concat_ws(' ', invoice_key, level, state, remind_on - current_date, amount_due, policy)
+                     ORDER BY invoice_key, level, state, remind_on)
+      FROM ar_credit.dunning_queue WHERE source = t
+$$;
+SELECT is(trk.mirror('trk.bulk_a'), trk.mirror('trk.bulk_b'),
+          'bulk statements: the same receivables as statements of a few rows');
+SELECT is(trk.queue('trk.bulk_a'), trk.queue('trk.bulk_b'), 'bulk statements: the same queue');
+SELECT is((SELECT array_agg(concat_ws(' ', invoice_key, amount, days_late) ORDER BY invoice_key, id)
+             FROM ar_credit.payment_event WHERE source = 'trk.bulk_a'::regclass),
+          (SELECT array_agg(concat_ws(' ', invoice_key, amount, days_late) ORDER BY invoice_key, id)
+             FROM ar_credit.payment_event WHERE source = 'trk.bulk_b'::regclass),
+          'bulk statements: the same payments');
+SELECT is((SELECT count(*) FROM ar_credit.alert WHERE source = 'trk.bulk_a'::regclass AND kind = 'due_date_pushed'),
+          (SELECT count(*) FROM ar_credit.alert WHERE source = 'trk.bulk_b'::regclass AND kind = 'due_date_pushed'),
+          'bulk statements: the same alerts (first_late_payment is per customer, whatever the table: the first table raised them)');
+SELECT is(ar_credit.dunning_resync('trk.bulk_a'), 0::bigint, 'bulk statements: the mirror matches the table');
+SELECT is(ar_credit.dunning_resync('trk.bulk_b'), 0::bigint, 'statements of a few rows: the mirror matches the table');
 
 -- ---------------------------------------------------------------------
 -- untrack_related, untrack
