@@ -582,24 +582,31 @@ BEGIN
     nx AS (
         INSERT INTO ar_credit.dunning_queue AS q (receivable_id, source, invoice_key, customer_key, level, channel,
                                                   label, remind_on, due_date, amount_due, currency, policy, state)
-        SELECT r.id, r.source, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,
-               CASE WHEN b.broke THEN CURRENT_DATE ELSE (x.n).remind_on END,
-               r.due_date, r.amount, r.currency, p.policy,
-               CASE WHEN r.class = 'suspended' OR r.on_hold THEN 'suspended' ELSE 'pending' END
-          FROM r LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
-         -- the customer's policy now (its risk class may have changed since)
-         CROSS JOIN LATERAL (SELECT ar_credit.policy_for(r.customer_key, COALESCE(t.policy, r.policy)) AS policy) AS p
-         -- a payment plan broken while this reminder was held by the worker:
-         -- the formal notice the break called for (plan_requeue could not
-         -- queue it beside a claimed reminder) goes at once
-         CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM ar_credit.payment_plan AS pp JOIN s ON s.receivable_id = pp.receivable_id
-                                             WHERE pp.receivable_id = r.id AND pp.state = 'broken'
-                                               AND pp.ended_at >= s.created_at) AS broke) AS b
-         CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE,
-                                                                CASE WHEN b.broke THEN GREATEST(r.last_level, ar_credit.formal_notice_level(p.policy) - 1)
-                                                                     ELSE r.last_level END,
-                                                                p.policy, CURRENT_DATE, 5, r.amount) AS n) AS x
-         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL AND x.n IS NOT NULL
+        SELECT x.id, x.source, x.item_key, x.customer_key, (x.n).level, (x.n).channel, (x.n).label,
+               CASE WHEN x.broke THEN CURRENT_DATE ELSE (x.n).remind_on END,
+               x.due_date, x.amount, x.currency, x.policy,
+               CASE WHEN x.class = 'suspended' OR x.on_hold THEN 'suspended' ELSE 'pending' END
+          -- OFFSET 0 keeps each a subquery: pulled up, the functions would
+          -- run once per field of their result read (five times a row)
+          FROM (SELECT b.*, ar_credit.next_reminder_rec(b.due_date, CURRENT_DATE,
+                                                        CASE WHEN b.broke THEN GREATEST(b.last_level, ar_credit.formal_notice_level(b.policy) - 1)
+                                                             ELSE b.last_level END,
+                                                        b.policy, CURRENT_DATE, 5, b.amount) AS n
+                  FROM (SELECT r.id, r.source, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class,
+                               r.last_level, r.on_hold,
+                               -- the customer's policy now (its risk class may have changed since)
+                               ar_credit.policy_for(r.customer_key, COALESCE(t.policy, r.policy)) AS policy,
+                               -- a payment plan broken while this reminder was held by the worker:
+                               -- the formal notice the break called for (plan_requeue could not
+                               -- queue it beside a claimed reminder) goes at once
+                               EXISTS (SELECT 1 FROM ar_credit.payment_plan AS pp JOIN s ON s.receivable_id = pp.receivable_id
+                                        WHERE pp.receivable_id = r.id AND pp.state = 'broken'
+                                          AND pp.ended_at >= s.created_at) AS broke
+                          FROM r LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
+                         WHERE r.class IN ('open', 'suspended') AND NOT r.gone AND r.plan_id IS NULL
+                        OFFSET 0) AS b
+                OFFSET 0) AS x
+         WHERE x.n IS NOT NULL
         -- a live reminder already there (the invoice reopened while this one was
         -- held) that lags behind the level just sent moves on to the next one
         ON CONFLICT (receivable_id) WHERE state IN ('pending', 'claimed', 'suspended') DO UPDATE
@@ -681,7 +688,7 @@ BEGIN
       LEFT JOIN ar_credit.tracked_table AS t ON t.relid = r.source
      CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, CURRENT_DATE, r.last_level,
                                     ar_credit.policy_for(r.customer_key, COALESCE(t.policy, 'standard')),
-                                    r.last_sent_on, 5, r.amount) AS n) AS x
+                                    r.last_sent_on, 5, r.amount) AS n OFFSET 0) AS x
      WHERE q.id = ANY (ids) AND q.state IN ('pending', 'suspended') AND q.claimed_by IS NULL AND r.id = q.receivable_id
        AND r.plan_id IS NULL AND x.n IS NOT NULL AND (q.level, q.remind_on) IS DISTINCT FROM ((x.n).level, (x.n).remind_on);
     RETURN n;

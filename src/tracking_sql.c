@@ -682,12 +682,16 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 " FROM %s AS s WHERE s.incl RETURNING %s)%s"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
-					 " SELECT r.id, $1, r.item_key, r.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
-					 " (x.n).remind_on, r.due_date, r.amount, r.currency, x.policy,"
-					 " CASE WHEN r.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
-					 " FROM r CROSS JOIN LATERAL (SELECT ar_credit.next_reminder_rec(r.due_date, $3, 0, p.policy,"
-					 " NULL, 5, r.amount) AS n, p.policy FROM (SELECT ar_credit.policy_for(r.customer_key, $2)"
-					 " AS policy) AS p) AS x WHERE r.live AND x.n IS NOT NULL",
+					 " SELECT x.id, $1, x.item_key, x.customer_key, (x.n).level, (x.n).channel, (x.n).label,"
+					 " (x.n).remind_on, x.due_date, x.amount, x.currency, x.policy,"
+					 " CASE WHEN x.class = 'suspended' THEN 'suspended' ELSE 'pending' END"
+	/*
+	 * OFFSET 0 keeps each a subquery: pulled up, the function would run
+	 * once per field of its result read (five times a row)
+	 */
+					 " FROM (SELECT p.*, ar_credit.next_reminder_rec(p.due_date, $3, 0, p.policy, NULL, 5, p.amount)"
+					 " AS n FROM (SELECT r.*, ar_credit.policy_for(r.customer_key, $2) AS policy FROM r WHERE r.live"
+					 " OFFSET 0) AS p OFFSET 0) AS x WHERE x.n IS NOT NULL",
 					 source(t, false, !t->unique_key),
 	/* only what the queue needs, and a payment's figures when there can be one */
 					 t->paid_on ? CHANGED_COLS : INSERTED_COLS,
