@@ -883,16 +883,24 @@ build_events(StringInfo sql)
 	 * due date moved later (a delay granted or asked for).  Each alert is
 	 * announced with NOTIFY ar_credit_alert, its id as payload.
 	 */
+	/*
+	 * The late payments are read again from the changed receivables rather
+	 * than from the insert's RETURNING, which would keep a copy of every
+	 * payment; the payment history probed is the one before this
+	 * statement's payments, as it was.
+	 */
 	appendStringInfoString(sql,
-						   "WITH p AS (" PAYMENT_EVENT_INSERT(TR_CHANGED) " RETURNING customer_key, invoice_key, days_late,"
-						   " amount, currency, due_date, paid_on),"
+						   "WITH p AS (" PAYMENT_EVENT_INSERT(TR_CHANGED) "),"
 						   " a AS (INSERT INTO ar_credit.alert (customer_key, kind, source, invoice_key, detail)"
 						   /* one probe of the payment history per customer, not per payment */
-						   " SELECT f.customer_key, 'first_late_payment', $1, f.invoice_key,"
-						   " pg_catalog.jsonb_build_object('days_late', f.days_late, 'amount', f.amount, 'currency', f.currency,"
-						   " 'due_date', f.due_date, 'paid_on', f.paid_on)"
-						   " FROM (SELECT DISTINCT ON (p.customer_key) p.* FROM p WHERE p.days_late > 0 AND p.customer_key IS NOT NULL"
-						   " ORDER BY p.customer_key, p.paid_on, p.invoice_key) AS f WHERE NOT EXISTS"
+						   " SELECT f.customer_key, 'first_late_payment', $1, f.item_key,"
+						   " pg_catalog.jsonb_build_object('days_late', f.paid_on - f.due_date, 'amount', f.first_amount,"
+						   " 'currency', f.currency, 'due_date', f.due_date, 'paid_on', f.paid_on)"
+						   " FROM (SELECT DISTINCT ON (c.customer_key) c.* FROM " TR_CHANGED " AS c"
+						   " WHERE c.class = 'paid' AND c.paid_on IS NOT NULL AND pg_catalog.isfinite(c.due_date)"
+						   " AND (c.prev_class IS NULL OR c.prev_class IN ('open', 'suspended'))"
+						   " AND c.paid_on - c.due_date > 0 AND c.customer_key IS NOT NULL"
+						   " ORDER BY c.customer_key, c.paid_on, c.item_key) AS f WHERE NOT EXISTS"
 						   " (SELECT 1 FROM ar_credit.payment_event AS e WHERE e.customer_key = f.customer_key AND e.days_late > 0)"
 						   " UNION ALL"
 						   " SELECT c.customer_key, 'due_date_pushed', $1, c.item_key,"
