@@ -241,7 +241,7 @@ run_resync(void *arg)
 							 TR_MAPPED);
 	if (ar_track_run(t, TP_VANISHED_MAPPED, TR_CHANGED) > 0)
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
-	f->n = ar_track_run_mapped(t, TP_UPSERT, TR_CHANGED);
+	f->n = ar_track_run_mapped(t, TP_UPSERT_JOIN, TR_CHANGED);
 	if (f->n > 0)
 	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);

@@ -29,6 +29,7 @@ typedef enum TrackPlan
 	TP_MAP_OLD,					/* map the old rows' keys (as the table owner) */
 	TP_INSERT,					/* new receivables and their first reminders */
 	TP_UPSERT,					/* receivables upserted from mapped rows, changed ones returned */
+	TP_UPSERT_JOIN,				/* the same for a large share of the mirror: through a join */
 	TP_GONE,					/* receivables of rows deleted, returned */
 	TP_RENAME_MARK,				/* receivables whose key changed, set aside */
 	TP_RENAME_APPLY,			/* ... and renamed */

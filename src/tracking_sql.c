@@ -24,6 +24,7 @@
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -102,6 +103,7 @@ static DateADT track_today;
 /* the firing brings many rows: bulk plans */
 #define BULK_ROWS 1000
 static int	track_bulk;
+static double track_rows;
 
 int
 ar_track_pin_settings(double rows)
@@ -110,6 +112,7 @@ ar_track_pin_settings(double rows)
 
 	track_today = GetSQLCurrentDate();
 	track_bulk = rows >= BULK_ROWS ? 1 : 0;
+	track_rows = rows;
 	level = ar_pin_search_path();
 	if (track_bulk)
 		(void) set_config_option("enable_nestloop", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
@@ -984,10 +987,10 @@ build_sql(TrackedRel *t, TrackPlan kind)
 			build_insert(&sql, t);
 			break;
 		case TP_UPSERT:
-			if (track_bulk)
-				build_upsert_bulk(&sql, t);
-			else
-				build_upsert(&sql, t);
+			build_upsert(&sql, t);
+			break;
+		case TP_UPSERT_JOIN:
+			build_upsert_bulk(&sql, t);
 			break;
 		case TP_GONE:
 			build_gone(&sql, t);
@@ -1323,6 +1326,34 @@ run_new(TrackedRel *t, bool mapped, TrackPlan kind, const char *into)
 	return mapped ? ar_track_run_mapped(t, kind, into) : ar_track_run(t, kind, into);
 }
 
+/*
+ * The upsert for this firing: through a join when it brings at least a
+ * tenth of the mirror's rows (the join reads the whole mirror once: for a
+ * thousand invoices among millions of receivables, a thousand probes of the
+ * unique index cost less).
+ */
+static TrackPlan
+upsert_plan(void)
+{
+	Oid			nsp;
+	Oid			relid;
+	HeapTuple	tup;
+	double		mirror = 0;
+
+	if (!track_bulk)
+		return TP_UPSERT;
+	nsp = get_namespace_oid("ar_credit", false);
+	relid = get_relname_relid("receivable", nsp);
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (HeapTupleIsValid(tup))
+	{
+		mirror = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+		ReleaseSysCache(tup);
+	}
+	/* never analysed (-1), or small: the join */
+	return track_rows * 10 >= mirror ? TP_UPSERT_JOIN : TP_UPSERT;
+}
+
 void
 ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 {
@@ -1360,7 +1391,7 @@ ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped)
 		if (!conflict)
 			return;
 	}
-	if (run_new(t, mapped, TP_UPSERT, TR_CHANGED) > 0)
+	if (run_new(t, mapped, upsert_plan(), TR_CHANGED) > 0)
 	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
 		(void) ar_track_run(t, TP_EVENTS, NULL);

@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(104);
+SELECT plan(106);
 
 CREATE SCHEMA trk;
 GRANT USAGE ON SCHEMA trk TO PUBLIC;
@@ -373,14 +373,15 @@ SELECT is(ar_credit.paydex(amount, days_late), 71, 'paydex runs directly on paym
 CREATE TABLE trk.bulk_a (no text PRIMARY KEY, n int NOT NULL, cust text, due date, amount numeric(12,2),
                          status text, kind text);
 CREATE TABLE trk.bulk_b (LIKE trk.bulk_a INCLUDING ALL);
+CREATE TABLE trk.bulk_c (LIKE trk.bulk_a INCLUDING ALL);
 SELECT ar_credit.track(t, 'no', 'due', 'amount', 'status', 'cust', filter => $f$kind <> 'bill'$f$)
-  FROM unnest(ARRAY['trk.bulk_a', 'trk.bulk_b']::regclass[]) AS t;
+  FROM unnest(ARRAY['trk.bulk_a', 'trk.bulk_b', 'trk.bulk_c']::regclass[]) AS t;
 CREATE FUNCTION trk.bulk(t regclass, step text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    -- bulk_a: each step one statement over all 1,200 rows (planned in bulk
-    -- from 1,000); bulk_b: two statements of 600
-    parts text[] := CASE WHEN t = 'trk.bulk_a'::regclass THEN ARRAY['true'] ELSE ARRAY['n <= 600', 'n > 600'] END;
+    -- bulk_a, bulk_c: each step one statement over all 1,200 rows (planned
+    -- in bulk from 1,000); bulk_b: two statements of 600
+    parts text[] := CASE WHEN t = 'trk.bulk_b'::regclass THEN ARRAY['n <= 600', 'n > 600'] ELSE ARRAY['true'] END;
     w text;
 BEGIN
     FOREACH w IN ARRAY parts LOOP
@@ -404,10 +405,20 @@ BEGIN
     END LOOP;
 END
 $$;
+-- bulk_a and bulk_b first, while 1,200 rows are more than a tenth of the
+-- mirror (the receivables updated through a join); then bulk_c, once the
+-- mirror holds 15,000 more (each receivable found by the unique index)
 SELECT trk.bulk(t, s)
   FROM unnest(ARRAY['insert', 'pay', 'filter', 'push', 'rename', 'reopen']) WITH ORDINALITY AS x(s, o),
        unnest(ARRAY['trk.bulk_a', 'trk.bulk_b']::regclass[]) AS t
  ORDER BY o, t;
+CREATE TABLE trk.filler (no text PRIMARY KEY, due date, amount numeric);
+SELECT ar_credit.track('trk.filler', 'no', 'due', 'amount');
+INSERT INTO trk.filler SELECT 'F-' || n, current_date, 1 FROM generate_series(1, 15000) AS n;
+ANALYZE ar_credit.receivable;
+SELECT trk.bulk('trk.bulk_c', s)
+  FROM unnest(ARRAY['insert', 'pay', 'filter', 'push', 'rename', 'reopen']) WITH ORDINALITY AS x(s, o)
+ ORDER BY o;
 CREATE FUNCTION trk.mirror(t regclass) RETURNS text[]
 LANGUAGE sql AS $$
     SELECT array_agg(concat_ws(' ', item_key, customer_key, class, status, amount, due_date - current_date,
@@ -434,6 +445,9 @@ SELECT is((SELECT count(*) FROM ar_credit.alert WHERE source = 'trk.bulk_a'::reg
           'bulk statements: the same alerts (first_late_payment is per customer, whatever the table: the first table raised them)');
 SELECT is(ar_credit.dunning_resync('trk.bulk_a'), 0::bigint, 'bulk statements: the mirror matches the table');
 SELECT is(ar_credit.dunning_resync('trk.bulk_b'), 0::bigint, 'statements of a few rows: the mirror matches the table');
+SELECT is(trk.mirror('trk.bulk_c'), trk.mirror('trk.bulk_b'),
+          'bulk statements among many more receivables (found by index): the same receivables');
+SELECT is(trk.queue('trk.bulk_c'), trk.queue('trk.bulk_b'), 'and the same queue');
 
 -- ---------------------------------------------------------------------
 -- untrack_related, untrack
