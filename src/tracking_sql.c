@@ -742,10 +742,11 @@ build_upsert(StringInfo sql, TrackedRel *t)
 }
 
 /*
- * The same for a bulk statement: the receivables already mirrored are
- * updated through a hash join, the keys not mirrored yet inserted (ON
- * CONFLICT only for a writer of the same new key in another session).  For
- * thousands of rows this costs less than ON CONFLICT alone, which probes the
+ * The same for a statement that brings a large share of the mirror's rows
+ * (upsert_plan): the receivables already mirrored are updated through a
+ * hash join, the keys not mirrored yet inserted (ON CONFLICT only for a
+ * writer of the same new key in another session).  For 100,000 rows among
+ * 300,000 this costs less than ON CONFLICT alone, which probes the
  * unique index with collation-aware comparisons, locks each row and draws an
  * id from the sequence for every row it then updates (measured in
  * instructions by bench/bench_dunning_instr.sh: 100,000 invoices marked
