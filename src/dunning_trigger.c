@@ -235,13 +235,16 @@ run_resync(void *arg)
 	Firing	   *f = (Firing *) arg;
 	TrackedRel *t = f->t;
 
-	(void) ar_track_query_as(t->owner,
+	uint64		rows;
+
+	rows = ar_track_query_as(t->owner,
 							 psprintf("SELECT DISTINCT ON (m.k) * FROM (%s) AS m ORDER BY m.k",
 									  ar_track_map_sql(t, t->root_qualified, false, false)),
 							 TR_MAPPED);
 	if (ar_track_run(t, TP_VANISHED_MAPPED, TR_CHANGED) > 0)
 		(void) ar_track_run(t, TP_RECONCILE, NULL);
-	f->n = ar_track_run_mapped(t, TP_UPSERT_JOIN, TR_CHANGED);
+	/* mapped rows are distinct keys: the insert runs only if one is missing */
+	f->n = ar_track_upsert(t, true, TP_UPSERT_JOIN, t->unique_key ? rows : UINT64_MAX);
 	if (f->n > 0)
 	{
 		(void) ar_track_run(t, TP_RECONCILE, NULL);

@@ -29,7 +29,8 @@ typedef enum TrackPlan
 	TP_MAP_OLD,					/* map the old rows' keys (as the table owner) */
 	TP_INSERT,					/* new receivables and their first reminders */
 	TP_UPSERT,					/* receivables upserted from mapped rows, changed ones returned */
-	TP_UPSERT_JOIN,				/* the same for a large share of the mirror: through a join */
+	TP_UPSERT_JOIN,				/* for a large share of the mirror: receivables updated through a join */
+	TP_UPSERT_MISSING,			/* ... then the keys the mirror does not have inserted */
 	TP_GONE,					/* receivables of rows deleted, returned */
 	TP_RENAME_MARK,				/* receivables whose key changed, set aside */
 	TP_RENAME_APPLY,			/* ... and renamed */
@@ -95,6 +96,13 @@ extern char *ar_track_map_sql(TrackedRel *t, const char *input, bool keys_only, 
  * the rows were just inserted; mapped: they were mapped beforehand.
  */
 extern void ar_track_apply_new(TrackedRel *t, bool fresh, bool mapped);
+
+/*
+ * The receivables of new rows upserted with plan kind (TP_UPSERT, or
+ * TP_UPSERT_JOIN and the missing keys), the changed ones kept as
+ * TR_CHANGED; rows: how many rows the source has.  Returns how many changed.
+ */
+extern uint64 ar_track_upsert(TrackedRel *t, bool mapped, TrackPlan kind, uint64 rows);
 
 /* run a query as role, its rows kept as relation into of the SPI connection */
 extern uint64 ar_track_query_as(Oid role, const char *sql, const char *into);
