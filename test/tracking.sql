@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(106);
+SELECT plan(107);
 
 CREATE SCHEMA trk;
 GRANT USAGE ON SCHEMA trk TO PUBLIC;
@@ -351,6 +351,17 @@ SELECT results_eq($$SELECT invoice_key, days_late, paid_on = current_date FROM a
                   $$VALUES ('B', 10, true)$$, 'no payment date mapped for it: paid the day it was seen paid');
 SELECT is((SELECT count(*) FROM ar_credit.alert WHERE customer_key = 'c9' AND kind = 'first_late_payment'), 1::bigint,
           'a second late payment raises no first_late_payment');
+INSERT INTO trk.pinvoice VALUES ('M3', 'c10', current_date - 40, 10, 'open', NULL),
+                                ('M1', 'c10', current_date - 40, 10, 'open', NULL),
+                                ('M0', 'c10', current_date - 40, 10, 'open', NULL),
+                                ('M2', 'c10', current_date - 40, 10, 'open', NULL);
+UPDATE trk.pinvoice SET st = 'paid', bal = 0,
+                        paid = CASE no WHEN 'M0' THEN current_date - 1 ELSE current_date - 5 END
+ WHERE cust = 'c10';
+SELECT results_eq($$SELECT invoice_key, (detail->>'days_late')::int FROM ar_credit.alert
+                     WHERE customer_key = 'c10' AND kind = 'first_late_payment'$$,
+                  $$VALUES ('M1', 35)$$,
+                  'late payments of a new customer in one statement: one alert, the earliest paid (then the lowest key)');
 UPDATE trk.pinvoice SET due = due + 20 WHERE no = 'C';
 SELECT results_eq($$SELECT kind, invoice_key, (detail->>'days')::int FROM ar_credit.alert
                      WHERE customer_key = 'c9' AND kind = 'due_date_pushed'$$,
