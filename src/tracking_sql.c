@@ -781,6 +781,11 @@ build_upsert_missing(StringInfo sql, TrackedRel *t)
 					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
 					 " FROM %s AS s WHERE s.incl AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
 					 " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)"
+	/*
+	 * in key order, whatever the anti-join's plan (PostgreSQL 16 may hash
+	 * the rows): a resync numbers receivables and reminders as the keys sort
+	 */
+					 " ORDER BY s.k"
 	/* a writer of the same new key in another session got there first */
 					 " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
 					 " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
