@@ -651,6 +651,11 @@ source(TrackedRel *t, bool old, bool distinct)
 #define RECEIVABLE_COLS \
 	"(source, item_key, customer_key, currency, issued_on, due_date, amount, status, class, paid_on, first_amount)"
 
+/* the receivable of a mapped row s, in RECEIVABLE_COLS order ($1: the table) */
+#define RECEIVABLE_VALUES \
+	" SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") "," \
+	" CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
+
 #define CHANGED_COLS \
 	"r.id, r.item_key, r.customer_key, r.currency, r.due_date, r.amount, r.class, r.last_level, r.last_sent_on," \
 	" (r.class IN ('open', 'suspended') AND NOT r.gone) AS live, r.prev_class, r.prev_due, r.first_amount, r.paid_on," \
@@ -680,8 +685,7 @@ build_insert(StringInfo sql, TrackedRel *t)
 	/* a new key: its receivable, and its first reminder while it is owed */
 	appendStringInfo(sql,
 					 "WITH r AS (INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
-					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
+					 RECEIVABLE_VALUES
 					 " FROM %s AS s WHERE s.incl RETURNING %s)%s"
 					 " INSERT INTO ar_credit.dunning_queue (receivable_id, source, invoice_key, customer_key, level,"
 					 " channel, label, remind_on, due_date, amount_due, currency, policy, state)"
@@ -702,11 +706,18 @@ build_insert(StringInfo sql, TrackedRel *t)
 					 t->paid_on ? ", e AS (" PAYMENT_EVENT_INSERT("r") ")" : "");
 }
 
-#define RECEIVABLE_SET(s) \
-	"customer_key = " s ".cust, currency = " s ".cur, issued_on = " s ".issued, due_date = " s ".due," \
-	" amount = " s ".amt, status = " s ".st, class = " s ".cls, prev_class = r.class, prev_due = r.due_date," \
-	" paid_on = COALESCE(" s ".paid, CASE WHEN " s ".cls <> 'paid' THEN NULL" \
-	" WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END), updated_at = pg_catalog.now()"
+/* a receivable whose key is already live takes the new values, if they differ */
+#define RECEIVABLE_ON_CONFLICT \
+	" ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET" \
+	" customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency," \
+	" issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount," \
+	" status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date," \
+	" paid_on = CASE WHEN EXCLUDED.class = 'paid' THEN COALESCE(EXCLUDED.paid_on," \
+	" CASE WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END) END," \
+	" updated_at = pg_catalog.now()" \
+	" WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)" \
+	" IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on," \
+	" EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
 
 static void
 build_upsert(StringInfo sql, TrackedRel *t)
@@ -716,28 +727,19 @@ build_upsert(StringInfo sql, TrackedRel *t)
 	 * a vendor bill never enters the mirror, an invoice that leaves the
 	 * filter is ignored from then on.  Receivables the mapping gives nothing
 	 * new are left alone.  This form is for a few rows, each found by one
-	 * probe of the unique index; build_upsert_bulk is for thousands.
+	 * probe of the unique index; build_upsert_join is for a large share of the
+	 * mirror.
 	 */
 	appendStringInfo(sql,
 					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
-					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
+					 RECEIVABLE_VALUES
 					 " FROM %s AS s", source(t, false, !t->unique_key));
 	if (t->filter)
 		appendStringInfoString(sql,
 							   " WHERE s.incl OR EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
 							   " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)");
 	appendStringInfoString(sql,
-						   " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
-						   " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
-						   " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
-						   " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
-						   " paid_on = CASE WHEN EXCLUDED.class = 'paid' THEN COALESCE(EXCLUDED.paid_on,"
-						   " CASE WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END) END,"
-						   " updated_at = pg_catalog.now()"
-						   " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
-						   " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
-						   " EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
+						   RECEIVABLE_ON_CONFLICT
 						   " RETURNING " CHANGED_COLS);
 }
 
@@ -777,8 +779,7 @@ build_upsert_missing(StringInfo sql, TrackedRel *t)
 {
 	appendStringInfo(sql,
 					 "INSERT INTO ar_credit.receivable AS r " RECEIVABLE_COLS
-					 " SELECT $1, s.k, s.cust, s.cur, s.issued, s.due, s.amt, s.st, " CLASS_OF("s") ","
-					 " CASE WHEN s.paid IS NOT NULL AND " CLASS_OF("s") " = 'paid' THEN s.paid END, s.amt"
+					 RECEIVABLE_VALUES
 					 " FROM %s AS s WHERE s.incl AND NOT EXISTS (SELECT 1 FROM ar_credit.receivable AS e"
 					 " WHERE e.source = $1 AND e.item_key = s.k AND NOT e.gone)"
 	/*
@@ -787,16 +788,7 @@ build_upsert_missing(StringInfo sql, TrackedRel *t)
 	 */
 					 " ORDER BY s.k"
 	/* a writer of the same new key in another session got there first */
-					 " ON CONFLICT (source, item_key) WHERE NOT gone DO UPDATE SET"
-					 " customer_key = EXCLUDED.customer_key, currency = EXCLUDED.currency,"
-					 " issued_on = EXCLUDED.issued_on, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
-					 " status = EXCLUDED.status, class = EXCLUDED.class, prev_class = r.class, prev_due = r.due_date,"
-					 " paid_on = CASE WHEN EXCLUDED.class = 'paid' THEN COALESCE(EXCLUDED.paid_on,"
-					 " CASE WHEN r.class <> 'paid' THEN $3 ELSE r.paid_on END) END,"
-					 " updated_at = pg_catalog.now()"
-					 " WHERE (r.customer_key, r.currency, r.issued_on, r.due_date, r.amount, r.status, r.class)"
-					 " IS DISTINCT FROM (EXCLUDED.customer_key, EXCLUDED.currency, EXCLUDED.issued_on,"
-					 " EXCLUDED.due_date, EXCLUDED.amount, EXCLUDED.status, EXCLUDED.class)"
+					 RECEIVABLE_ON_CONFLICT
 					 " RETURNING " CHANGED_COLS, source(t, false, !t->unique_key));
 }
 
