@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(71);
+SELECT plan(75);
 
 CREATE SCHEMA wapi;
 -- ---------------------------------------------------------------------
@@ -277,6 +277,26 @@ SELECT is(ar_credit.fail_reminders(ARRAY(SELECT id FROM ar_credit.dunning_queue 
           'a 41st failure is recorded, no overflow');
 SELECT is((SELECT next_attempt_at - now() FROM ar_credit.dunning_queue WHERE invoice_key = 'bo' AND state = 'pending'),
           interval '1 day', 'its backoff is capped at a day');
+
+-- Issue 14: the worker path is planned once per session (generic plans),
+-- the claim without JIT (its sorted output carries enable_sort's penalty
+-- cost, which would make JIT compile it at each call), and the mirror
+-- leaves room for HOT updates
+SELECT ok((SELECT proconfig @> ARRAY['plan_cache_mode=force_generic_plan', 'jit=off']
+             FROM pg_proc WHERE oid = 'ar_credit.claim_reminders(int, text, interval, date, text[], text)'::regprocedure),
+          'claim_reminders: generic plans, no JIT');
+SELECT ok((SELECT proconfig @> ARRAY['plan_cache_mode=force_generic_plan']
+             FROM pg_proc WHERE oid = 'ar_credit.complete_reminders(bigint[], text, text)'::regprocedure),
+          'complete_reminders: generic plans');
+SELECT ok((SELECT reloptions @> ARRAY['fillfactor=90'] FROM pg_class WHERE oid = 'ar_credit.receivable'::regclass),
+          'the receivables mirror is created with fillfactor 90');
+-- the claim updates the rows it locked by ctid, and still returns them in
+-- the order it claimed them (remind_on, id), not in the order they lie in
+-- the table: ord2's reminder, moved to yesterday, now lies after ord1's
+INSERT INTO wapi.b VALUES ('ord1', 'C8', current_date - 3, 10, 'open'), ('ord2', 'C8', current_date - 3, 10, 'open');
+UPDATE ar_credit.dunning_queue SET remind_on = current_date - 1 WHERE invoice_key = 'ord2' AND state = 'pending';
+SELECT results_eq($$SELECT invoice_key FROM ar_credit.claim_reminders(100, 'ord') WHERE invoice_key IN ('ord1', 'ord2')$$,
+                  $$VALUES ('ord2'), ('ord1')$$, 'claimed rows come back in remind_on, id order, whatever their place in the table');
 
 SELECT * FROM finish();
 ROLLBACK;
