@@ -1,7 +1,8 @@
 /*
  * dunning_sql.c
  *		SQL interface of dunning policies and the next reminder (SPEC
- *		section 5), and the GUCs of the dunning queue.
+ *		section 5), the GUCs of the dunning queue, and the role a worker
+ *		function was called by.
  *
  * Policies (ar_credit.dunning_step) are cached per backend like the interest
  * rates: a statement trigger sends a relcache invalidation for the table
@@ -14,6 +15,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "access/htup_details.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -439,4 +441,19 @@ dunning_next_reminder_rec(PG_FUNCTION_ARGS)
 	values[2] = PointerGetDatum(p->channel_text[nr.step]);
 	values[3] = PointerGetDatum(p->label_text[nr.step]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->desc, values, nulls)));
+}
+
+/*
+ * ar_credit.invoking_role(): the role a worker function was called by.
+ * Inside a SECURITY DEFINER function the current user is the extension's
+ * owner; the caller is the role of SET ROLE, else the session's user, which
+ * is what PostgreSQL keeps as the "outer" user.  In C rather than SQL: the
+ * SQL version looked the name up in pg_roles and was parsed and planned again
+ * in each transaction, a tenth of a claim of ten reminders.
+ */
+PG_FUNCTION_INFO_V1(ar_invoking_role);
+Datum
+ar_invoking_role(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_OID(GetOuterUserId());
 }

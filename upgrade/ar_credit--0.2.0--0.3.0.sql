@@ -637,13 +637,8 @@ COMMENT ON FUNCTION ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catal
 -- SET ROLE, else the session's user (both checked by PostgreSQL when set).
 CREATE OR REPLACE FUNCTION ar_credit.invoking_role()
 RETURNS pg_catalog.oid
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT r.oid FROM pg_catalog.pg_roles AS r
-     WHERE r.rolname = CASE WHEN pg_catalog.current_setting('role') = 'none' THEN SESSION_USER
-                            ELSE pg_catalog.current_setting('role') END
-$$;
+AS 'MODULE_PATHNAME', 'ar_invoking_role'
+LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ar_credit.invoking_role() IS
     'the role a worker function was called by (SET ROLE, else the session user), not the SECURITY DEFINER owner';
 
