@@ -250,6 +250,10 @@ CREATE UNIQUE INDEX dunning_queue_live ON ar_credit.dunning_queue (receivable_id
     WHERE state IN ('pending', 'claimed', 'suspended');
 CREATE INDEX dunning_queue_todo ON ar_credit.dunning_queue (remind_on, id)
     WHERE state IN ('pending', 'claimed');
+-- a customer's reminders to send: what claim_customer_reminders puts in one
+-- letter, found without reading the whole backlog
+CREATE INDEX dunning_queue_letter ON ar_credit.dunning_queue (customer_key)
+    WHERE state IN ('pending', 'claimed');
 -- reminders cancelled while a worker held them: the tracking trigger revives
 -- one, still the worker's, when its invoice is owed again (without this
 -- index, every write of a reopened invoice scanned the whole queue)
@@ -378,9 +382,16 @@ COMMENT ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.text, 
     'leases up to batch due reminders (of the given channels, of the customers of the given collector) to a worker (FOR UPDATE SKIP LOCKED); reminders whose lease expired are claimed again; holds past their date are processed first';
 
 -- One letter per customer and channel (SPEC section 9): the due reminders of
--- up to batch customer/channel groups, each group claimed whole by one worker
--- (a transaction-scoped advisory lock per group keeps two workers from
--- splitting a letter).
+-- up to batch customer/channel/currency groups, oldest first, each group
+-- claimed whole by one worker (a transaction-scoped advisory lock per group
+-- keeps two workers from splitting a letter).
+--
+-- The due reminders are walked oldest first (dunning_queue_todo) only until
+-- batch groups are locked, and each group's reminders are then found by
+-- customer (dunning_queue_letter): a claim costs what it claims, not the
+-- whole backlog.  (Until 0.3.0's last stop it grouped every due reminder at
+-- each call: 70 ms for 10 customers at 40,000 due, a drain in n².)  Groups
+-- due the same day are taken in the order their first reminder was queued.
 CREATE FUNCTION ar_credit.claim_customer_reminders(batch pg_catalog.int4 DEFAULT 10,
                                                    worker pg_catalog.text DEFAULT CURRENT_USER,
                                                    lease pg_catalog.interval DEFAULT '5 minutes',
@@ -393,9 +404,22 @@ CREATE FUNCTION ar_credit.claim_customer_reminders(batch pg_catalog.int4 DEFAULT
 RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- the walk below turns sorting off, as claim_reminders does, so that it reads
+-- dunning_queue_todo in order and stops early; this clause brings the
+-- caller's setting back on return
+SET enable_sort = on
 AS $$
 DECLARE
     claimer pg_catalog.oid := ar_credit.invoking_role();
+    d record;
+    -- the groups met (quote_nullable keeps a NULL customer apart from ''),
+    -- and those locked
+    tried pg_catalog.text[] := '{}';
+    k pg_catalog.text;
+    custs pg_catalog.text[] := '{}';
+    chans pg_catalog.text[] := '{}';
+    curs pg_catalog.text[] := '{}';
+    todo pg_catalog.int8[];
 BEGIN
     IF batch IS NULL OR worker IS NULL OR lease IS NULL OR as_of IS NULL THEN
         RAISE EXCEPTION 'batch, worker, lease and as_of must not be NULL' USING ERRCODE = '22004';
@@ -408,9 +432,9 @@ BEGIN
     END IF;
     PERFORM ar_credit.check_claim(worker, lease, as_of);
     PERFORM ar_credit.process_holds(as_of);
-    RETURN QUERY
-    WITH due AS (
-        SELECT q.id, q.customer_key, q.channel, q.currency, q.amount_due, q.remind_on
+    PERFORM pg_catalog.set_config('enable_sort', 'off', true);
+    FOR d IN
+        SELECT q.customer_key, q.channel, q.currency
           FROM ar_credit.dunning_queue AS q
          WHERE q.state IN ('pending', 'claimed')
            AND q.remind_on <= claim_customer_reminders.as_of
@@ -419,30 +443,57 @@ BEGIN
            AND (channels IS NULL OR q.channel = ANY (channels))
            AND (claim_customer_reminders.collector IS NULL
                 OR q.customer_key IN (SELECT a.customer_key FROM ar_credit.credit_account AS a
-                                       WHERE a.collector = claim_customer_reminders.collector))),
-    g AS (
-        -- the lock is tried group by group, in order, until batch are held
-        SELECT o.customer_key, o.channel, o.currency
-          FROM (SELECT d.customer_key, d.channel, d.currency, pg_catalog.min(d.remind_on) AS first_on
-                  FROM due AS d
-                 GROUP BY d.customer_key, d.channel, d.currency
-                 ORDER BY 4, 1, 2, 3) AS o
-         WHERE pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('ar_credit letter ' || COALESCE(o.customer_key, '')
-                                                                         || ' ' || o.channel || ' ' || COALESCE(o.currency, '')))
-         LIMIT batch),
-    c AS (
-        SELECT q.id
+                                       WHERE a.collector = claim_customer_reminders.collector))
+         ORDER BY q.remind_on, q.id
+    LOOP
+        k := pg_catalog.quote_nullable(d.customer_key) || ' ' || pg_catalog.quote_nullable(d.channel)
+             || ' ' || pg_catalog.quote_nullable(d.currency);
+        CONTINUE WHEN k = ANY (tried);
+        tried := tried || k;
+        IF pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('ar_credit letter ' || COALESCE(d.customer_key, '')
+                                                                    || ' ' || d.channel || ' ' || COALESCE(d.currency, ''))) THEN
+            custs := custs || d.customer_key;
+            chans := chans || d.channel;
+            curs := curs || d.currency;
+            EXIT WHEN pg_catalog.cardinality(custs) >= batch;
+        END IF;
+    END LOOP;
+    PERFORM pg_catalog.set_config('enable_sort', 'on', true);
+    IF pg_catalog.cardinality(custs) = 0 THEN
+        RETURN;
+    END IF;
+    -- every due reminder of the groups locked, by customer
+    todo := ARRAY(SELECT q.id
+                    FROM ROWS FROM (pg_catalog.unnest(custs), pg_catalog.unnest(chans), pg_catalog.unnest(curs))
+                         AS g(customer_key, channel, currency)
+                    JOIN ar_credit.dunning_queue AS q
+                      ON q.customer_key = g.customer_key AND q.channel = g.channel
+                     AND q.currency IS NOT DISTINCT FROM g.currency
+                   WHERE q.state IN ('pending', 'claimed'));
+    IF pg_catalog.array_position(custs, NULL) IS NOT NULL THEN
+        todo := todo || ARRAY(SELECT q.id
+                                FROM ROWS FROM (pg_catalog.unnest(custs), pg_catalog.unnest(chans), pg_catalog.unnest(curs))
+                                     AS g(customer_key, channel, currency)
+                                JOIN ar_credit.dunning_queue AS q
+                                  ON q.customer_key IS NULL AND q.channel = g.channel
+                                 AND q.currency IS NOT DISTINCT FROM g.currency
+                               WHERE g.customer_key IS NULL AND q.state IN ('pending', 'claimed'));
+    END IF;
+    RETURN QUERY
+    WITH c AS (
+        SELECT q.ctid
           FROM ar_credit.dunning_queue AS q
-          JOIN due AS d ON d.id = q.id
-          JOIN g ON g.customer_key IS NOT DISTINCT FROM d.customer_key AND g.channel = d.channel
-                AND g.currency IS NOT DISTINCT FROM d.currency
-           FOR UPDATE OF q SKIP LOCKED),
+         WHERE q.id = ANY (todo)
+           AND q.state IN ('pending', 'claimed')
+           AND q.remind_on <= claim_customer_reminders.as_of
+           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
+                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           FOR UPDATE SKIP LOCKED),
     u AS (
         UPDATE ar_credit.dunning_queue AS q
            SET state = 'claimed', claimed_by = claim_customer_reminders.worker, claimed_role = claimer,
                claimed_until = pg_catalog.now() + lease, updated_at = pg_catalog.now()
-          FROM c
-         WHERE q.id = c.id
+         WHERE q.ctid = ANY (ARRAY(SELECT c.ctid FROM c))
         RETURNING q.id, q.customer_key, q.channel, q.currency, q.amount_due)
     SELECT u.customer_key, u.channel, pg_catalog.array_agg(u.id ORDER BY u.id), pg_catalog.sum(u.amount_due), u.currency
       FROM u

@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(315);
+SELECT plan(318);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -741,6 +741,26 @@ SELECT results_eq($$SELECT customer_key, channel, cardinality(ids), total_due, c
                   'claim_customer_reminders: one letter per customer, channel and currency, with its total');
 SELECT results_eq($$SELECT customer_key, channel, cardinality(ids) FROM ar_credit.claim_customer_reminders(10, 'c3')$$,
                   $$VALUES ('yan', 'letter', 1)$$, 'the other worker gets the rest');
+-- Issue 14: a letter claim reads what it claims, not the whole backlog
+-- (it grouped every due reminder at each call: a drain in n²).  2,000
+-- reminders due for 200 customers; claiming the oldest customer's letter
+-- reads a few dozen queue rows (the row counters of this transaction).
+CREATE TABLE dunning_t.backlog (no int PRIMARY KEY, cust text, due date, amt numeric);
+SELECT ar_credit.track('dunning_t.backlog', 'no', 'due', 'amt', customer_column => 'cust');
+INSERT INTO dunning_t.backlog SELECT i, 'k' || (i % 200), current_date - 3, 1 FROM generate_series(1, 2000) AS i;
+ANALYZE ar_credit.dunning_queue;
+CREATE TEMP TABLE letter_reads AS
+SELECT pg_stat_get_xact_tuples_returned('ar_credit.dunning_queue'::regclass)
+       + pg_stat_get_xact_tuples_fetched('ar_credit.dunning_queue'::regclass) AS before;
+SELECT results_eq($$SELECT customer_key, cardinality(ids) FROM ar_credit.claim_customer_reminders(1, 'bk')$$,
+                  $$VALUES ('k1', 10)$$, 'the letter of the customer queued first, whole (10 reminders)');
+SELECT cmp_ok((SELECT pg_stat_get_xact_tuples_returned('ar_credit.dunning_queue'::regclass)
+                      + pg_stat_get_xact_tuples_fetched('ar_credit.dunning_queue'::regclass) - before FROM letter_reads),
+              '<', 200::bigint, 'claiming one letter reads under 200 queue rows of the 2,000 due');
+SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.backlog'::regclass AND state = 'pending'),
+          1990::bigint, 'the other 199 letters are still to send');
+UPDATE ar_credit.dunning_queue SET state = 'cancelled'
+ WHERE source = 'dunning_t.backlog'::regclass AND state IN ('pending', 'claimed');
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1, 'w', '100000 years')$$, '22023', NULL,
                  'Regression (issue 18): a lease of 100,000 years is refused');
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1, repeat('w', 1000000))$$, '22023', NULL,
