@@ -19,14 +19,20 @@
 #          then mark sent + next level; what the lease alone costs, so
 #          ours / lease is what the receivables mirror, the checks and the
 #          policy cost
+#   inxact the floor's table, claim and completion in one transaction with no
+#          lease: the claim only locks its rows (FOR UPDATE SKIP LOCKED) and
+#          the worker sends while it holds them; what the lease itself costs
+#          (floor / inxact), since a worker sends between claim and completion
 # Every run starts from the same fresh state (VACUUM ANALYZE, CHECKPOINT) and
 # is checked afterwards: every reminder sent exactly once, nothing due left,
 # exactly one next level per invoice.  Reported: reminders/s of each run and,
-# per batch size, the median and range of the per-round ratios ours / floor.
+# per batch size, the median and range of the per-round ratios ours / floor
+# and ours / lease (the same two-step, leased delivery, written by hand).
 #
 #   BENCH_WORKER_ROWS (40000)  BENCH_WORKER_ROUNDS (5)  BENCH_WORKER_CLIENTS (4)
 #   BENCH_WORKER_BATCHES ("10 100")  BENCH_WORKER_OLD (1: also the per-row path)
 #   BENCH_WORKER_LETTERS (1: also the per-customer path)
+#   BENCH_WORKER_INXACT (1: also the claim held in the transaction, no lease)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_WORKER_ROWS:-40000}
@@ -35,6 +41,7 @@ C=${BENCH_WORKER_CLIENTS:-4}
 BATCHES=${BENCH_WORKER_BATCHES:-10 100}
 OLD=${BENCH_WORKER_OLD:-1}
 LETTERS=${BENCH_WORKER_LETTERS:-1}
+INXACT=${BENCH_WORKER_INXACT:-1}
 for b in $BATCHES; do
     [ $(( N % (b * C) )) -eq 0 ] || { echo "BENCH_WORKER_ROWS must be a multiple of batch x clients ($b x $C)" >&2; exit 2; }
 done
@@ -64,13 +71,15 @@ CREATE TABLE floor_q (LIKE ar_credit.dunning_queue INCLUDING ALL);
 SELECT setval(pg_get_serial_sequence('floor_q', 'id'), 1000000000);
 CREATE TABLE lease_q (LIKE ar_credit.dunning_queue INCLUDING ALL);
 SELECT setval(pg_get_serial_sequence('lease_q', 'id'), 1000000000);
+CREATE TABLE inxact_q (LIKE ar_credit.dunning_queue INCLUDING ALL);
+SELECT setval(pg_get_serial_sequence('inxact_q', 'id'), 1000000000);
 SQL
 due=$(sq -c "SELECT count(*) FROM queue_rows WHERE remind_on <= current_date AND state = 'pending'")
 [ "$due" = "$N" ] || { echo "setup: $due reminders due, expected $N" >&2; exit 1; }
 
 reset() {
     case $1 in
-        floor|lease) sq -c "TRUNCATE ${1}_q" -c "INSERT INTO ${1}_q OVERRIDING SYSTEM VALUE SELECT * FROM queue_rows" \
+        floor|lease|inxact) sq -c "TRUNCATE ${1}_q" -c "INSERT INTO ${1}_q OVERRIDING SYSTEM VALUE SELECT * FROM queue_rows" \
                   -c "VACUUM ANALYZE ${1}_q" ;;
         *)     sq -c "TRUNCATE inv" -c "TRUNCATE ar_credit.dunning_queue, ar_credit.receivable" \
                   -c "INSERT INTO inv SELECT * FROM src" \
@@ -147,11 +156,31 @@ SELECT receivable_id, source, invoice_key, customer_key, level + 1, 'phone', 'se
   FROM s;
 COMMIT;
 SQL
+cat > "$dir/inxact.sql" <<'SQL'
+BEGIN;
+SELECT coalesce(array_agg(id), '{}') AS ids FROM (
+    SELECT id FROM inxact_q
+     WHERE state IN ('pending', 'claimed') AND remind_on <= current_date
+       AND ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
+            OR (state = 'claimed' AND claimed_until < now()))
+     ORDER BY remind_on, id LIMIT :batch
+       FOR UPDATE SKIP LOCKED) AS c \gset
+WITH s AS (
+    UPDATE inxact_q SET state = 'sent', claimed_by = 'w' || :client_id, sent_at = now(), updated_at = now()
+     WHERE id = ANY (:ids::int8[])
+    RETURNING *)
+INSERT INTO inxact_q (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
+                      due_date, amount_due, currency, policy)
+SELECT receivable_id, source, invoice_key, customer_key, level + 1, 'phone', 'second reminder',
+       greatest(due_date + 15, current_date + 5), due_date, amount_due, currency, policy
+  FROM s;
+COMMIT;
+SQL
 
 # checks: every level-3 reminder sent once, nothing due left, one next level each
 check() {
     local t=ar_credit.dunning_queue
-    case $1 in floor|lease) t=${1}_q ;; esac
+    case $1 in floor|lease|inxact) t=${1}_q ;; esac
     sq -F ' ' -c "SELECT count(*) FILTER (WHERE state = 'sent' AND level = 3),
                          (SELECT count(*) FROM (SELECT receivable_id, level FROM $t WHERE state = 'sent'
                                                  GROUP BY 1, 2 HAVING count(*) > 1) AS d),
@@ -194,6 +223,7 @@ run() {   # run PATH BATCH ROUND
 paths=(ours floor lease)
 [ "$OLD" = 1 ] && paths+=(old)
 [ "$LETTERS" = 1 ] && paths+=(letters)
+[ "$INXACT" = 1 ] && paths+=(inxact)
 echo "$N reminders due, $C clients, fsync $(sq -c 'SHOW fsync'), $R interleaved rounds"
 for r in $(seq "$R"); do
     for b in $BATCHES; do
@@ -203,9 +233,9 @@ for r in $(seq "$R"); do
     done
 done
 
-summary() {   # summary BATCH PATH: median and range of per-round PATH / floor
-    awk -v b="$1" -v p="$2" '$2 == b {v[$1, $3] = $4; if ($3 > m) m = $3}
-        END {for (r = 1; r <= m; r++) if (v["floor", r] > 0 && v[p, r] > 0) printf "%.4f\n", v[p, r] / v["floor", r]}' "$log" \
+summary() {   # summary BATCH PATH [BASE]: median and range of per-round PATH / BASE (floor)
+    awk -v b="$1" -v p="$2" -v f="${3:-floor}" '$2 == b {v[$1, $3] = $4; if ($3 > m) m = $3}
+        END {for (r = 1; r <= m; r++) if (v[f, r] > 0 && v[p, r] > 0) printf "%.4f\n", v[p, r] / v[f, r]}' "$log" \
     | sort -n | awk '{x[NR] = $1} END {printf "%.2f (rounds %.2f-%.2f)", x[int((NR + 1) / 2)], x[1], x[NR]}'
 }
 median() { awk -v b="$1" -v p="$2" '$2 == b && $1 == p {print $4}' "$log" | sort -n \
@@ -214,9 +244,11 @@ for b in $BATCHES; do
     line="batch $b: reminders/s (median) ours $(median "$b" ours), floor $(median "$b" floor), lease $(median "$b" lease)"
     [ "$OLD" = 1 ] && line="$line, old per-row $(median "$b" old)"
     [ "$LETTERS" = 1 ] && line="$line, letters $(median "$b" letters)"
+    [ "$INXACT" = 1 ] && line="$line, inxact $(median "$b" inxact)"
     echo "$line"
-    echo "batch $b: ours / floor $(summary "$b" ours) (target >= 0.8)"
+    echo "batch $b: ours / floor $(summary "$b" ours) (target >= 0.8); ours / lease $(summary "$b" ours lease)"
     line="batch $b: lease / floor $(summary "$b" lease)"
+    [ "$INXACT" = 1 ] && line="$line; inxact / floor $(summary "$b" inxact)"
     [ "$OLD" = 1 ] && line="$line; old / floor $(summary "$b" old)"
     [ "$LETTERS" = 1 ] && line="$line; letters / floor $(summary "$b" letters)"
     echo "$line"
