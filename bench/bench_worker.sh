@@ -110,35 +110,43 @@ SELECT coalesce(array_agg(id), '{}') AS ids FROM ar_credit.claim_reminders(:batc
 SELECT count(ar_credit.complete_reminder(i)) FROM unnest(:ids::int8[]) AS i;
 COMMIT;
 SQL
-# the same claim predicate as claim_reminders (so the same index), marked
-# sent and the next level inserted, in one statement
-cat > "$dir/floor.sql" <<'SQL'
-WITH c AS (
-    SELECT id FROM floor_q
+# The hand-written queues on the bare tables: the same claim predicate as
+# claim_reminders (so the same index), and the same next level
+due() {   # due TABLE: the ids of up to :batch due rows, locked
+    cat <<SQL
+    SELECT id FROM $1
      WHERE state IN ('pending', 'claimed') AND remind_on <= current_date
        AND ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
             OR (state = 'claimed' AND claimed_until < now()))
      ORDER BY remind_on, id LIMIT :batch
-       FOR UPDATE SKIP LOCKED),
-s AS (
-    UPDATE floor_q AS q SET state = 'sent', claimed_by = 'w' || :client_id, sent_at = now(), updated_at = now()
-      FROM c WHERE q.id = c.id
-    RETURNING q.*)
-INSERT INTO floor_q (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
+       FOR UPDATE SKIP LOCKED
+SQL
+}
+next_level() {   # next_level TABLE: the next level of each row of CTE s
+    cat <<SQL
+INSERT INTO $1 (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
                      due_date, amount_due, currency, policy)
 SELECT receivable_id, source, invoice_key, customer_key, level + 1, 'phone', 'second reminder',
        greatest(due_date + 15, current_date + 5), due_date, amount_due, currency, policy
   FROM s;
 SQL
-cat > "$dir/lease.sql" <<'SQL'
+}
+# floor: claimed, marked sent and the next level inserted in one statement
+cat > "$dir/floor.sql" <<SQL
+WITH c AS (
+$(due floor_q)),
+s AS (
+    UPDATE floor_q AS q SET state = 'sent', claimed_by = 'w' || :client_id, sent_at = now(), updated_at = now()
+      FROM c WHERE q.id = c.id
+    RETURNING q.*)
+$(next_level floor_q)
+SQL
+# lease: the claim records a lease and commits nothing else; the completion
+# marks sent and inserts the next level
+cat > "$dir/lease.sql" <<SQL
 BEGIN;
 WITH c AS (
-    SELECT id FROM lease_q
-     WHERE state IN ('pending', 'claimed') AND remind_on <= current_date
-       AND ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
-            OR (state = 'claimed' AND claimed_until < now()))
-     ORDER BY remind_on, id LIMIT :batch
-       FOR UPDATE SKIP LOCKED),
+$(due lease_q)),
 u AS (
     UPDATE lease_q AS q SET state = 'claimed', claimed_by = 'w' || :client_id,
                             claimed_until = now() + interval '5 minutes', updated_at = now()
@@ -149,31 +157,19 @@ WITH s AS (
     UPDATE lease_q SET state = 'sent', claimed_until = NULL, sent_at = now(), updated_at = now()
      WHERE id = ANY (:ids::int8[]) AND state = 'claimed'
     RETURNING *)
-INSERT INTO lease_q (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
-                     due_date, amount_due, currency, policy)
-SELECT receivable_id, source, invoice_key, customer_key, level + 1, 'phone', 'second reminder',
-       greatest(due_date + 15, current_date + 5), due_date, amount_due, currency, policy
-  FROM s;
+$(next_level lease_q)
 COMMIT;
 SQL
-cat > "$dir/inxact.sql" <<'SQL'
+# inxact: the claim only locks; the completion follows in the same transaction
+cat > "$dir/inxact.sql" <<SQL
 BEGIN;
 SELECT coalesce(array_agg(id), '{}') AS ids FROM (
-    SELECT id FROM inxact_q
-     WHERE state IN ('pending', 'claimed') AND remind_on <= current_date
-       AND ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
-            OR (state = 'claimed' AND claimed_until < now()))
-     ORDER BY remind_on, id LIMIT :batch
-       FOR UPDATE SKIP LOCKED) AS c \gset
+$(due inxact_q)) AS c \gset
 WITH s AS (
     UPDATE inxact_q SET state = 'sent', claimed_by = 'w' || :client_id, sent_at = now(), updated_at = now()
      WHERE id = ANY (:ids::int8[])
     RETURNING *)
-INSERT INTO inxact_q (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
-                      due_date, amount_due, currency, policy)
-SELECT receivable_id, source, invoice_key, customer_key, level + 1, 'phone', 'second reminder',
-       greatest(due_date + 15, current_date + 5), due_date, amount_due, currency, policy
-  FROM s;
+$(next_level inxact_q)
 COMMIT;
 SQL
 
