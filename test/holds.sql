@@ -9,7 +9,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL client_min_messages = warning;
 SET LOCAL search_path = public;
 
-SELECT plan(58);
+SELECT plan(64);
 
 CREATE SCHEMA hold_t;
 CREATE TABLE hold_t.inv (no text PRIMARY KEY, cust text, due date, bal numeric, st text DEFAULT 'open');
@@ -110,6 +110,8 @@ SELECT results_eq($$SELECT level, remind_on - current_date, due_date - current_d
                   $$VALUES (1, 45, 60)$$, 'the second instalment''s courtesy reminder');
 SELECT is(ar_credit.process_holds(current_date + 61), 0, 'the second instalment''s date passes unpaid (no hold ended)');
 SELECT is((SELECT state FROM ar_credit.payment_plan), 'broken', 'the plan is broken');
+SELECT results_eq($$SELECT l.seq, l.state FROM ar_credit.payment_plan_line AS l ORDER BY l.seq$$,
+                  $$VALUES (1, 'paid'), (2, 'missed')$$, 'the instalment missed is marked so');
 SELECT results_eq($$SELECT level, label, remind_on - current_date FROM ar_credit.dunning_queue
                      WHERE invoice_key = 'E' AND state IN ('pending', 'claimed', 'suspended')$$,
                   $$VALUES (5, 'formal notice', 61)$$, 'the invoice goes to the formal notice at once');
@@ -132,6 +134,20 @@ SELECT lives_ok($$SELECT ar_credit.release((SELECT id FROM ar_credit.dunning_hol
 SELECT is(hold_t.live('F'), 'pending L1 75', 'the plan''s reminder is due again');
 SELECT lives_ok($$SELECT ar_credit.cancel_plan((SELECT id FROM ar_credit.payment_plan WHERE invoice_key = 'F'))$$, 'cancel_plan');
 SELECT is(hold_t.live('F'), 'pending L3 0', 'the normal dunning resumes');
+SELECT results_eq($$SELECT l.state FROM ar_credit.payment_plan_line AS l JOIN ar_credit.payment_plan AS p ON p.id = l.plan_id
+                     WHERE p.invoice_key = 'F'$$,
+                  $$VALUES ('cancelled')$$, 'the instalment of the plan cancelled is not due any more');
+-- a plan broken on its first instalment: the later ones are cancelled, so
+-- that process_holds (at each claim) never reads them again
+INSERT INTO hold_t.inv VALUES ('G', 'c9', current_date - 40, 900);
+SELECT ok(ar_credit.payment_plan('hold_t.inv', 'G', '40% 30D, 30% 60D, 30% 90D') > 0, 'a plan of three instalments');
+SELECT is(ar_credit.process_holds(current_date + 35), 0, 'the first instalment''s date passes unpaid');
+SELECT results_eq($$SELECT p.state, l.seq, l.state FROM ar_credit.payment_plan_line AS l
+                      JOIN ar_credit.payment_plan AS p ON p.id = l.plan_id WHERE p.invoice_key = 'G' ORDER BY l.seq$$,
+                  $$VALUES ('broken', 1, 'missed'), ('broken', 2, 'cancelled'), ('broken', 3, 'cancelled')$$,
+                  'broken on the first: the first missed, the two after it cancelled');
+SELECT is((SELECT count(*) FROM ar_credit.payment_plan_line AS l JOIN ar_credit.payment_plan AS p ON p.id = l.plan_id
+            WHERE l.state = 'due' AND p.state <> 'active'), 0::bigint, 'no instalment of an ended plan is due');
 
 SELECT * FROM finish();
 ROLLBACK;

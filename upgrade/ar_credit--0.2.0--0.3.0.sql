@@ -2190,11 +2190,12 @@ CREATE TABLE ar_credit.payment_plan_line (
     amount     pg_catalog.numeric NOT NULL,
     cumulative pg_catalog.numeric NOT NULL,
     state      pg_catalog.text NOT NULL DEFAULT 'due'
-               CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['due', 'paid', 'missed'])),
+               CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['due', 'paid', 'missed', 'cancelled'])),
     reminded   pg_catalog.int4 NOT NULL DEFAULT 0,
     PRIMARY KEY (plan_id, seq)
 );
 COMMENT ON TABLE ar_credit.payment_plan_line IS 'the instalments of a payment plan: due date, amount, what must be paid by then in all (cumulative)';
+COMMENT ON COLUMN ar_credit.payment_plan_line.state IS 'due, paid, missed (the plan broke on it), or cancelled (the plan ended before its date: broken on an earlier instalment, or cancelled)';
 COMMENT ON COLUMN ar_credit.payment_plan_line.reminded IS 'the highest pre-due reminder level sent for this instalment';
 COMMENT ON COLUMN ar_credit.payment_plan_line.cumulative IS 'the sum of the instalments up to this one: paid by its date, or the plan is broken';
 SELECT pg_catalog.pg_extension_config_dump('ar_credit.payment_plan_line', '');
@@ -2257,8 +2258,12 @@ BEGIN
             UPDATE ar_credit.receivable AS r SET plan_id = NULL WHERE r.id = p.receivable_id;
             PERFORM ar_credit.requeue(ARRAY[p.receivable_id], as_of, false);
         ELSIF nxt.due_date < as_of THEN
-            -- an instalment missed: the plan is broken, the formal notice goes at once
-            UPDATE ar_credit.payment_plan_line AS l SET state = 'missed' WHERE l.plan_id = p.id AND l.seq = nxt.seq;
+            -- an instalment missed: the plan is broken, the formal notice goes at once;
+            -- the instalments after it are not due any more (nor read again at each claim
+            -- by process_holds, which finds the plans to judge from the due ones)
+            UPDATE ar_credit.payment_plan_line AS l
+               SET state = CASE WHEN l.seq = nxt.seq THEN 'missed' ELSE 'cancelled' END
+             WHERE l.plan_id = p.id AND l.state = 'due';
             UPDATE ar_credit.payment_plan AS x SET state = 'broken', ended_at = pg_catalog.now() WHERE x.id = p.id;
             UPDATE ar_credit.receivable AS r SET plan_id = NULL WHERE r.id = p.receivable_id;
             lvl := ar_credit.formal_notice_level(pol);
@@ -2369,6 +2374,7 @@ BEGIN
         RAISE NOTICE 'payment plan % was already %', plan_id, p.state;
         RETURN;
     END IF;
+    UPDATE ar_credit.payment_plan_line AS l SET state = 'cancelled' WHERE l.plan_id = p.id AND l.state = 'due';
     UPDATE ar_credit.receivable AS r SET plan_id = NULL, updated_at = pg_catalog.now() WHERE r.id = p.receivable_id;
     PERFORM ar_credit.requeue(ARRAY[p.receivable_id], CURRENT_DATE, false);
 END
