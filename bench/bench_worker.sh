@@ -141,6 +141,18 @@ due() {   # due TABLE: the ids of up to :batch due rows, locked
        FOR UPDATE SKIP LOCKED
 SQL
 }
+lease() {   # lease TABLE: lease up to :batch due rows to this client, their ids in :ids
+    cat <<SQL
+WITH c AS (
+$(due "$1")),
+u AS (
+    UPDATE $1 AS q SET state = 'claimed', claimed_by = 'w' || :client_id,
+                       claimed_until = now() + interval '5 minutes', updated_at = now()
+      FROM c WHERE q.id = c.id
+    RETURNING q.id)
+SELECT coalesce(array_agg(id), '{}') AS ids FROM u \gset
+SQL
+}
 next_level() {   # next_level TABLE: the next level of each row of CTE s
     cat <<SQL
 INSERT INTO $1 (receivable_id, source, invoice_key, customer_key, level, channel, label, remind_on,
@@ -164,14 +176,7 @@ SQL
 # marks sent and inserts the next level
 cat > "$dir/lease.sql" <<SQL
 BEGIN;
-WITH c AS (
-$(due lease_q)),
-u AS (
-    UPDATE lease_q AS q SET state = 'claimed', claimed_by = 'w' || :client_id,
-                            claimed_until = now() + interval '5 minutes', updated_at = now()
-      FROM c WHERE q.id = c.id
-    RETURNING q.id)
-SELECT coalesce(array_agg(id), '{}') AS ids FROM u \gset
+$(lease lease_q)
 WITH s AS (
     UPDATE lease_q SET state = 'sent', claimed_until = NULL, sent_at = now(), updated_at = now()
      WHERE id = ANY (:ids::int8[]) AND state = 'claimed'
@@ -198,14 +203,7 @@ SQL
 # its policy lookups: the next level is the fixed one of the other paths)
 cat > "$dir/same.sql" <<SQL
 BEGIN;
-WITH c AS (
-$(due same_q)),
-u AS (
-    UPDATE same_q AS q SET state = 'claimed', claimed_by = 'w' || :client_id,
-                           claimed_until = now() + interval '5 minutes', updated_at = now()
-      FROM c WHERE q.id = c.id
-    RETURNING q.id)
-SELECT coalesce(array_agg(id), '{}') AS ids FROM u \gset
+$(lease same_q)
 WITH s AS (
     UPDATE same_q SET state = 'sent', claimed_until = NULL, sent_at = now(), updated_at = now()
      WHERE id = ANY (:ids::int8[]) AND state = 'claimed'
