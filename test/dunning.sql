@@ -13,7 +13,7 @@ CREATE EXTENSION ar_credit;
 SET LOCAL search_path = public, ar_credit;
 SET LOCAL datestyle = 'ISO, YMD';
 
-SELECT plan(318);
+SELECT plan(320);
 
 -- helpers (rolled back with everything else)
 CREATE SCHEMA dunning_t;
@@ -759,6 +759,18 @@ SELECT cmp_ok((SELECT pg_stat_get_xact_tuples_returned('ar_credit.dunning_queue'
               '<', 200::bigint, 'claiming one letter reads under 200 queue rows of the 2,000 due');
 SELECT is((SELECT count(*) FROM ar_credit.dunning_queue WHERE source = 'dunning_t.backlog'::regclass AND state = 'pending'),
           1990::bigint, 'the other 199 letters are still to send');
+-- claim_reminders walks dunning_queue_todo in order and stops after its
+-- batch: its predicate, ar_credit.claimable(), is inlined into the claim's
+-- query, where the planner matches it with the index's (not inlined, the
+-- claim reads every row of the queue)
+CREATE TEMP TABLE claim_reads AS
+SELECT pg_stat_get_xact_tuples_returned('ar_credit.dunning_queue'::regclass)
+       + pg_stat_get_xact_tuples_fetched('ar_credit.dunning_queue'::regclass) AS before;
+SELECT is((SELECT count(*) FROM ar_credit.claim_reminders(10, 'bk2')), 10::bigint,
+          'claim_reminders: a batch of 10 of the 1,990 due');
+SELECT cmp_ok((SELECT pg_stat_get_xact_tuples_returned('ar_credit.dunning_queue'::regclass)
+                      + pg_stat_get_xact_tuples_fetched('ar_credit.dunning_queue'::regclass) - before FROM claim_reads),
+              '<', 200::bigint, 'claiming 10 reads under 200 queue rows of the 1,990 due');
 UPDATE ar_credit.dunning_queue SET state = 'cancelled'
  WHERE source = 'dunning_t.backlog'::regclass AND state IN ('pending', 'claimed');
 SELECT throws_ok($$SELECT * FROM ar_credit.claim_reminders(1, 'w', '100000 years')$$, '22023', NULL,

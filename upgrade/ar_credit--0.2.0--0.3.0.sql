@@ -479,6 +479,25 @@ CREATE POLICY contact_log_record ON ar_credit.contact_log FOR INSERT
 -- ---------------------------------------------------------------------
 -- worker API (SECURITY DEFINER: workers need no rights on the queue itself)
 -- ---------------------------------------------------------------------
+-- What a worker may claim as of a date: a reminder due by then, pending (and
+-- not waiting for its next attempt) or claimed with its lease run out.  The
+-- three claim queries below share it.  A SQL function with a standard body
+-- is inlined into the query that calls it: the planner sees the predicate
+-- itself, so its state test still matches dunning_queue_todo's and the
+-- claims walk that index (test/dunning counts the rows a claim reads).
+CREATE OR REPLACE FUNCTION ar_credit.claimable(state pg_catalog.text, remind_on pg_catalog.date,
+                                    next_attempt_at pg_catalog.timestamptz,
+                                    claimed_until pg_catalog.timestamptz, as_of pg_catalog.date)
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN state OPERATOR(pg_catalog.=) ANY (ARRAY['pending', 'claimed'])
+       AND remind_on OPERATOR(pg_catalog.<=) as_of
+       AND ((state OPERATOR(pg_catalog.=) 'pending'
+             AND (next_attempt_at IS NULL OR next_attempt_at OPERATOR(pg_catalog.<=) pg_catalog.now()))
+            OR (state OPERATOR(pg_catalog.=) 'claimed' AND claimed_until OPERATOR(pg_catalog.<) pg_catalog.now()));
+COMMENT ON FUNCTION ar_credit.claimable(pg_catalog.text, pg_catalog.date, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.date) IS
+    'whether a queue row may be claimed as of a date: due, pending and not waiting for a retry, or claimed with its lease run out (the claims'' shared predicate, inlined into their queries)';
+
 CREATE OR REPLACE FUNCTION ar_credit.claim_reminders(batch pg_catalog.int4 DEFAULT 100,
                                           worker pg_catalog.text DEFAULT CURRENT_USER,
                                           lease pg_catalog.interval DEFAULT '5 minutes',
@@ -533,10 +552,7 @@ BEGIN
     WITH c AS (
         SELECT q.ctid
           FROM ar_credit.dunning_queue AS q
-         WHERE q.state IN ('pending', 'claimed')
-           AND q.remind_on <= claim_reminders.as_of
-           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
-                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+         WHERE ar_credit.claimable(q.state, q.remind_on, q.next_attempt_at, q.claimed_until, claim_reminders.as_of)
            AND (channels IS NULL OR q.channel = ANY (channels))
            -- a collector's own customers (credit_account.collector)
            AND (claim_reminders.collector IS NULL
@@ -612,10 +628,7 @@ BEGIN
     FOR d IN
         SELECT q.customer_key, q.channel, q.currency
           FROM ar_credit.dunning_queue AS q
-         WHERE q.state IN ('pending', 'claimed')
-           AND q.remind_on <= claim_customer_reminders.as_of
-           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
-                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+         WHERE ar_credit.claimable(q.state, q.remind_on, q.next_attempt_at, q.claimed_until, claim_customer_reminders.as_of)
            AND (channels IS NULL OR q.channel = ANY (channels))
            AND (claim_customer_reminders.collector IS NULL
                 OR q.customer_key IN (SELECT a.customer_key FROM ar_credit.credit_account AS a
@@ -660,10 +673,7 @@ BEGIN
         SELECT q.ctid
           FROM ar_credit.dunning_queue AS q
          WHERE q.id = ANY (todo)
-           AND q.state IN ('pending', 'claimed')
-           AND q.remind_on <= claim_customer_reminders.as_of
-           AND ((q.state = 'pending' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= pg_catalog.now()))
-                OR (q.state = 'claimed' AND q.claimed_until < pg_catalog.now()))
+           AND ar_credit.claimable(q.state, q.remind_on, q.next_attempt_at, q.claimed_until, claim_customer_reminders.as_of)
            FOR UPDATE SKIP LOCKED),
     u AS (
         UPDATE ar_credit.dunning_queue AS q
@@ -1008,6 +1018,7 @@ REVOKE ALL ON FUNCTION ar_credit.claim_reminders(pg_catalog.int4, pg_catalog.tex
                        ar_credit.claim_customer_reminders(pg_catalog.int4, pg_catalog.text, pg_catalog.interval, pg_catalog.date, pg_catalog.text[], pg_catalog.text),
                        ar_credit.check_claim(pg_catalog.text, pg_catalog.interval, pg_catalog.date),
                        ar_credit.check_claim_owner(pg_catalog.int8[]),
+                       ar_credit.claimable(pg_catalog.text, pg_catalog.date, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.date),
                        ar_credit.invoking_role(),
                        ar_credit.complete_reminder(pg_catalog.int8, pg_catalog.text, pg_catalog.text),
                        ar_credit.complete_reminders(pg_catalog.int8[], pg_catalog.text, pg_catalog.text),
