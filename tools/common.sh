@@ -94,10 +94,13 @@ ar_lock_clusters() {
 }
 
 # run a command holding the cluster lock; the lock's file descriptor is closed
-# for the command (flock -o), so a server it starts cannot keep the lock
+# for the command (flock -o), so a server it starts cannot keep the lock.
+# Without PGPORT: pg_virtualenv creates its cluster on $PGPORT when set, and a
+# developer's PGPORT names their own server, running, so the throwaway one
+# could not start; without it pg_createcluster picks the port.
 ar_with_cluster_lock() {
     ar_lock_clusters
-    flock -o "$AR_CLUSTER_LOCK" "$@"
+    env -u PGPORT flock -o "$AR_CLUSTER_LOCK" "$@"
 }
 
 # ---- test steps ---------------------------------------------------------------
